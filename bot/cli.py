@@ -1,0 +1,137 @@
+"""The command line: `python -m bot {model,ingest,search,ask,eval}`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from bot.settings import get_settings
+
+
+def _embedder():  # noqa: ANN202 - heavy import kept out of `--help`
+    from bot.embedding import load_embedder
+
+    return load_embedder(get_settings().model_cache_dir)
+
+
+def _searcher(index_dir: Path):  # noqa: ANN202
+    from bot.index_store import load_index
+    from bot.search import Searcher
+
+    return Searcher(load_index(index_dir), _embedder())
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    """Convert the embedding model into the cache (once)."""
+    from bot.embedding import ensure_model
+
+    print(ensure_model(get_settings().model_cache_dir))
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Build or update the index; non-zero exit when a file could not be read."""
+    from bot.ingest import ingest
+
+    report = ingest(args.corpus, args.index, _embedder(), force=args.force)
+    for name, reason in report.failed.items():
+        print(f"FEJL / ERROR: {name}: {reason}", file=sys.stderr)
+    summary = (f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}, "
+               f"unchanged {len(report.unchanged)}, failed {len(report.failed)}; "
+               f"{report.chunks} chunks ({report.embedded} embedded) in {report.seconds} s")
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else summary)
+    return 0 if report.ok else 1
+
+
+def _print_hits(hits: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        print(f"{hit.rank}. [{hit.score:.3f}] {hit.chunk.file} · {hit.chunk.publisher}: {hit.chunk.title}")
+        print(f"   {hit.chunk.text[:300]}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Ranked passages for a question, or for every question of a .jsonl file."""
+    from bot.retrieval_eval import load_questions
+    from bot.search import EmptyQuery
+
+    if bool(args.question) == bool(args.batch):
+        print("give either a QUESTION or --batch FILE", file=sys.stderr)
+        return 2
+    searcher = _searcher(args.index)
+    if args.batch:
+        for item in load_questions(args.batch):
+            try:
+                hits = [h.to_dict() for h in searcher.search(item["question"], args.k)]
+            except EmptyQuery:
+                hits = []
+            print(json.dumps({"id": item.get("id"), "hits": hits}, ensure_ascii=False))
+        return 0
+    try:
+        _print_hits(searcher.search(args.question, args.k), args.json)
+    except EmptyQuery as error:
+        print(f"Tomt spørgsmål / empty question: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Retrieval metrics on an eval file (passage level)."""
+    from bot.retrieval_eval import evaluate_retrieval, load_questions
+
+    searcher = _searcher(args.index)
+    metrics = evaluate_retrieval(load_questions(args.file), searcher.search)
+    if args.json:
+        print(json.dumps(metrics.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"questions: {metrics.count}")
+    for k, value in metrics.recall.items():
+        print(f"Recall@{k}: {value:.3f}")
+    print(f"MRR@10: {metrics.mrr:.3f}")
+    for miss in metrics.misses:
+        print(f"miss {miss['id']} (rank {miss['rank']}): {miss['question']}\n   top: {miss['top']}: {miss['top_passage']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per task."""
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Danish advisory bot: corpus, index, search.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(func=func)
+        return sub
+
+    command("model", cmd_model, "convert the embedding model into the cache")
+
+    ingest = command("ingest", cmd_ingest, "build or update the index from the corpus folder")
+    ingest.add_argument("--corpus", type=Path, default=settings.corpus_dir, help="corpus folder")
+    ingest.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
+    ingest.add_argument("--force", action="store_true", help="re-embed every file")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    search = command("search", cmd_search, "ranked passages for a question")
+    search.add_argument("question", nargs="?", help="the question")
+    search.add_argument("--batch", type=Path, help=".jsonl file of objects with id and question")
+    search.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
+    search.add_argument("-k", type=int, default=settings.top_k, help="number of hits")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    evaluate = command("eval", cmd_eval, "retrieval metrics (Recall@1/5/10, MRR@10) on an eval file")
+    evaluate.add_argument("--file", type=Path, required=True, help=".jsonl eval file")
+    evaluate.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)

