@@ -53,7 +53,7 @@ def _structured_units(text: str) -> list[_Unit]:
     units: list[_Unit] = []
     for section_no, section in enumerate(_SECTION_BREAK.split(text)):
         for paragraph in _PARAGRAPH_BREAK.split(section):
-            paragraph = " ".join(line for line in paragraph.split("\n") if line)
+            paragraph = "\n".join(line for line in paragraph.split("\n") if line)
             if not paragraph:
                 continue
             if len(paragraph.split()) > MAX_WORDS // 2:
@@ -126,7 +126,7 @@ def chunk_document(document: Document) -> list[Chunk]:
     source = document.source
     chunks: list[Chunk] = []
     for position, group in enumerate(_pack(units)):
-        body = " ".join(u.text for u in group)
+        body = "\n".join(u.text for u in group)
         heading = group[0].text if group[0].is_heading and len(group) > 1 else ""
         page = next((u.page for u in group if u.page is not None), None)
         chunks.append(
@@ -141,6 +141,7 @@ def chunk_document(document: Document) -> list[Chunk]:
                 text=body,
                 heading=heading,
                 page=page,
+                sentences=tuple(s for line in body.split("\n") for s in split_sentences(line)),
             )
         )
     return chunks

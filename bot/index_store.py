@@ -6,6 +6,7 @@ Layout under the index folder:
     builds/<build id>/manifest.json     model id, files and their hashes, counts, build time
     builds/<build id>/chunks.jsonl      one `Chunk` a line, row order = vector ids
     builds/<build id>/vectors.npy       the passage embeddings (reused by incremental ingest)
+    builds/<build id>/sentences.npy     one embedding per sentence of every chunk, in order
     builds/<build id>/dense.faiss       the FAISS index
     builds/<build id>/bm25/             the BM25 index
 
@@ -48,13 +49,21 @@ class LoadedIndex:
     manifest: dict[str, Any]
     chunks: list[Chunk]
     vectors: np.ndarray
+    sentence_vectors: np.ndarray
     dense: Any
     lexical: LexicalIndex
-    by_file: dict[str, list[int]] = field(default_factory=dict)
+    sentence_start: np.ndarray = field(init=False)
+    sentence_owner: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        for row, chunk in enumerate(self.chunks):
-            self.by_file.setdefault(chunk.file, []).append(row)
+        counts = np.array([len(chunk.sentences) for chunk in self.chunks], dtype=np.int64)
+        self.sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+        self.sentence_owner = np.repeat(np.arange(len(self.chunks)), counts)
+
+    def sentence_rows(self, row: int) -> slice:
+        """The rows of `sentence_vectors` that belong to chunk `row`."""
+        start = int(self.sentence_start[row])
+        return slice(start, start + len(self.chunks[row].sentences))
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -69,6 +78,7 @@ def write_build(
     index_dir: Path,
     chunks: list[Chunk],
     vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
     manifest: dict[str, Any],
 ) -> Path:
     """Write a complete new build and make it current; returns its folder."""
@@ -82,6 +92,7 @@ def write_build(
             for chunk in chunks:
                 handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
         np.save(staging / "vectors.npy", vectors.astype(np.float32))
+        np.save(staging / "sentences.npy", sentence_vectors.astype(np.float32))
         dense = build_vector_index(vectors)
         save_vector_index(dense, staging / "dense.faiss")
         (staging / "bm25").mkdir()
@@ -135,6 +146,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         manifest = load_manifest(build)
         chunks = load_chunks(build)
         vectors = np.load(build / "vectors.npy")
+        sentence_vectors = np.load(build / "sentences.npy")
         dense = load_vector_index(build / "dense.faiss")
         lexical = LexicalIndex.load(build / "bm25")
     except Exception as error:  # any unreadable part means the same fix
@@ -142,6 +154,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
             f"index in {build} is unreadable ({type(error).__name__}: {error}); "
             "rebuild it with `make ingest` (python -m bot ingest --force)"
         ) from error
-    if not (len(chunks) == vectors.shape[0] == dense.ntotal == lexical.size == manifest.get("chunk_count")):
+    consistent = len(chunks) == vectors.shape[0] == dense.ntotal == lexical.size == manifest.get("chunk_count")
+    if not consistent or sentence_vectors.shape[0] != sum(len(c.sentences) for c in chunks):
         raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
-    return LoadedIndex(build, manifest, chunks, vectors, dense, lexical)
+    return LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical)

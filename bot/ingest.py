@@ -13,12 +13,12 @@ import numpy as np
 
 from bot.chunking import chunk_document
 from bot.corpus import list_corpus_files, load_document, load_sources
-from bot.index_store import current_build, load_chunks, load_manifest, write_build
+from bot.index_store import IndexUnavailable, current_build, load_index, write_build
 from bot.readers import UnreadableDocument
 from bot.schema import Chunk
 
 # Bump when cleaning or chunking changes so that every file is re-chunked.
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
 
 class PassageEncoder(Protocol):
@@ -59,23 +59,42 @@ def _file_key(sha256: str, metadata: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _previous(index_dir: Path, model_id: str) -> tuple[dict[str, str], dict[str, list[tuple[Chunk, np.ndarray]]]]:
-    """Keys and (chunk, vector) pairs per file of the current build, if it used the same model."""
-    build = current_build(index_dir)
-    if build is None:
-        return {}, {}
+@dataclass(frozen=True)
+class EncodedChunk:
+    """A chunk with its passage vector and one vector per sentence."""
+
+    chunk: Chunk
+    vector: np.ndarray
+    sentence_vectors: np.ndarray
+
+
+def _previous(index_dir: Path, model_id: str) -> tuple[dict[str, str], dict[str, list[EncodedChunk]]]:
+    """Keys and encoded chunks per file of the current build, if it used the same model."""
     try:
-        manifest = load_manifest(build)
-        if manifest.get("model_id") != model_id:
-            return {}, {}
-        chunks = load_chunks(build)
-        vectors = np.load(build / "vectors.npy")
-    except (OSError, ValueError, KeyError):
+        index = load_index(index_dir)
+    except IndexUnavailable:
         return {}, {}
-    by_file: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    if index.manifest.get("model_id") != model_id:
+        return {}, {}
+    by_file: dict[str, list[EncodedChunk]] = {}
+    for row, chunk in enumerate(index.chunks):
+        encoded = EncodedChunk(chunk, index.vectors[row], index.sentence_vectors[index.sentence_rows(row)])
+        by_file.setdefault(chunk.file, []).append(encoded)
+    return index.manifest.get("file_keys", {}), by_file
+
+
+def encode_chunks(chunks: list[Chunk], encoder: PassageEncoder) -> list[EncodedChunk]:
+    """Embed each chunk (with its title) and each of its sentences."""
+    if not chunks:
+        return []
+    vectors = encoder.encode_passages([c.embedding_text for c in chunks])
+    sentence_vectors = encoder.encode_passages([s for c in chunks for s in c.sentences])
+    encoded, start = [], 0
     for chunk, vector in zip(chunks, vectors):
-        by_file.setdefault(chunk.file, []).append((chunk, vector))
-    return manifest.get("file_keys", {}), by_file
+        end = start + len(chunk.sentences)
+        encoded.append(EncodedChunk(chunk, vector, sentence_vectors[start:end]))
+        start = end
+    return encoded
 
 
 def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bool = False) -> IngestReport:
@@ -91,7 +110,7 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
     files = list_corpus_files(corpus_dir)
     keys: dict[str, str] = {}
     hashes: dict[str, str] = {}
-    kept: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    kept: dict[str, list[EncodedChunk]] = {}
     fresh: dict[str, list[Chunk]] = {}
     for corpus_file in files:
         name = corpus_file.path.name
@@ -116,15 +135,15 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         report.seconds = round(time.perf_counter() - started, 2)
         return report
     new_chunks = [chunk for name in sorted(fresh) for chunk in fresh[name]]
-    new_vectors = encoder.encode_passages([c.text for c in new_chunks]) if new_chunks else None
-    new_rows = dict(zip((c.chunk_id for c in new_chunks), new_vectors if new_vectors is not None else []))
-    rows: list[tuple[Chunk, np.ndarray]] = []
+    encoded = {e.chunk.chunk_id: e for e in encode_chunks(new_chunks, encoder)}
+    rows: list[EncodedChunk] = []
     for name in sorted(keys):
-        rows.extend(kept[name] if name in kept else [(c, new_rows[c.chunk_id]) for c in fresh[name]])
+        rows.extend(kept[name] if name in kept else [encoded[c.chunk_id] for c in fresh[name]])
     if not rows:
         raise UnreadableDocument(f"no readable documents in {corpus_dir}")
-    chunks = [chunk for chunk, _ in rows]
-    vectors = np.stack([vector for _, vector in rows]).astype(np.float32)
+    chunks = [row.chunk for row in rows]
+    vectors = np.stack([row.vector for row in rows]).astype(np.float32)
+    sentence_vectors = np.concatenate([row.sentence_vectors for row in rows]).astype(np.float32)
     manifest = {
         "model_id": encoder.model_id,
         "chunker_version": CHUNKER_VERSION,
@@ -132,7 +151,7 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         "files": hashes,
         "file_keys": keys,
     }
-    build = write_build(index_dir, chunks, vectors, manifest)
+    build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest)
     report.chunks = len(chunks)
     report.embedded = len(new_chunks)
     report.build = str(build)

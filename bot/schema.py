@@ -39,6 +39,7 @@ class Chunk:
     text: str
     heading: str = ""
     page: int | None = None
+    sentences: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -47,7 +48,12 @@ class Chunk:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Chunk":
         """Inverse of `to_dict`."""
-        return cls(**data)
+        return cls(**{**data, "sentences": tuple(data.get("sentences", ()))})
+
+    @property
+    def embedding_text(self) -> str:
+        """What the dense model sees: the document title gives the passage its context."""
+        return f"{self.title}. {self.text}"
 
 
 @dataclass(frozen=True)

