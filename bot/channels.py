@@ -31,6 +31,7 @@ TOO_LONG_REPLY = (
 )
 EMPTY_REPLY = "Jeg modtog en tom besked. Skriv gerne dit spørgsmål."
 BAD_REQUEST_REPLY = 'Forespørgslen kunne ikke læses. Send JSON som {"sender": "id", "message": "tekst"}.'
+NO_REPLY = "Beklager, jeg kan ikke svare lige nu på grund af en teknisk fejl. Prøv igen om lidt."
 PRIVACY_NOTICE = (
     "Jeg har fjernet personoplysninger (CPR-nummer, telefonnummer eller e-mail) fra din "
     "besked, så de ikke bliver gemt. Skriv aldrig navne eller CPR-numre her."
@@ -100,10 +101,12 @@ class RestChannel(InputChannel):
             )
         except Exception:  # the user gets a plain apology; details go to the log only
             logger.exception("Failed to handle a REST message")
-            return [_notice("error", "Beklager, der gik noget galt hos mig. Prøv igen om lidt.")]
-        messages = collector.messages
+            return [_notice("error", NO_REPLY)]
+        # Rasa stays silent when an action fails (e.g. the action server is down): never leave
+        # the user without an answer.
+        messages = collector.messages or [_notice("error", NO_REPLY)]
         if masked.found:
-            messages = [_notice("privacy", PRIVACY_NOTICE), *messages]
+            messages = [_notice("notice", PRIVACY_NOTICE), *messages]
         return messages
 
 

@@ -47,7 +47,7 @@ rasa_has_model() {
 
 [[ -f "$RASA_MODEL" ]] || { echo "No trained Rasa model at $RASA_MODEL: run 'make train'." >&2; exit 1; }
 
-SANIC_HOST="$HOST" .venv/bin/python -m rasa_sdk --actions actions -p "$ACTION_PORT" \
+.venv/bin/python -m actions.server --host "$HOST" --port "$ACTION_PORT" \
   >"$RUN_DIR/actions.log" 2>&1 &
 pids+=($!); action_pid=$!
 

@@ -1,0 +1,156 @@
+"""Ingest and hybrid search with the real model on a small fixture corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.index_store import IndexUnavailable, current_build, load_index
+from bot.ingest import ingest
+from bot.search import EmptyQuery, Searcher
+from bot.vectors import build_vector_index, choose_index_type, index_type_of
+from tests.conftest import FIXTURES, ROOT
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def base_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The fixture corpus indexed once per session."""
+    index_dir = tmp_path_factory.mktemp("base") / "index"
+    report = ingest(FIXTURES / "corpus", index_dir, embedder)
+    assert report.ok and len(report.added) == 3
+    return index_dir
+
+
+@pytest.fixture()
+def built(base_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the built index (the `current` link is relative, so it copies)."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(base_index, index_dir, symlinks=True)
+    return index_dir
+
+
+def test_index_round_trip_keeps_chunks_and_metadata(built: Path):
+    index = load_index(built)
+    assert index.manifest["chunk_count"] == len(index.chunks) == index.vectors.shape[0] == index.dense.ntotal
+    assert index.manifest["model_id"] and set(index.manifest["files"]) == {
+        "skolesocialraadgivere.txt", "dagpleje.md", "vejret.txt"}
+    school = [c for c in index.chunks if c.file == "skolesocialraadgivere.txt"]
+    assert school[0].title == "Socialrådgivere på skolerne i Testkommune" and school[0].year == 2022
+    assert school[0].url == "https://example.dk/skole"
+    weather = [c for c in index.chunks if c.file == "vejret.txt"][0]
+    assert weather.title == "Vejrudsigt for weekenden"  # no metadata: first line
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_file"),
+    [
+        ("Hvad har det kostet at have socialrådgivere på skolerne?", "skolesocialraadgivere.txt"),
+        ("Har lærerne fået det lettere ved at handle på bekymringer om elever?", "skolesocialraadgivere.txt"),
+        ("skal foraeldrene vide besked inden vi underretter fra dagplejen", "dagpleje.md"),
+        ("Will it rain on Sunday?", "vejret.txt"),
+    ],
+)
+def test_search_finds_the_right_file_for_paraphrases(built: Path, embedder, question: str, expected_file: str):
+    hits = Searcher(load_index(built), embedder).search(question, 3)
+    assert hits[0].chunk.file == expected_file
+    assert hits[0].score >= hits[-1].score
+
+
+def test_numbers_are_found_exactly(built: Path, embedder):
+    hits = Searcher(load_index(built), embedder).search("5,1 mio. kr.", 1)
+    assert "5,1 mio. kr." in hits[0].chunk.text
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!"])
+def test_empty_query_is_a_clear_error(built: Path, embedder, question: str):
+    with pytest.raises(EmptyQuery):
+        Searcher(load_index(built), embedder).search(question)
+
+
+def test_incremental_ingest_embeds_only_changes(built: Path, corpus: Path, embedder):
+    before = load_index(built)
+    unchanged = ingest(corpus, built, embedder)
+    assert unchanged.embedded == 0 and current_build(built) == before.path
+
+    (corpus / "dagpleje.md").write_text("# Sparring i dagplejen\n\nNy tekst om 42 dagplejere.", encoding="utf-8")
+    (corpus / "vejret.txt").unlink()
+    report = ingest(corpus, built, embedder)
+    assert report.changed == ["dagpleje.md"] and report.removed == ["vejret.txt"]
+    assert report.unchanged == ["skolesocialraadgivere.txt"]
+    assert report.embedded == len([c for c in load_index(built).chunks if c.file == "dagpleje.md"])
+    after = load_index(built)
+    assert not any(c.file == "vejret.txt" for c in after.chunks)
+    assert any("42 dagplejere" in c.text for c in after.chunks)
+
+
+def test_unreadable_file_is_reported_and_the_rest_indexed(built: Path, corpus: Path, embedder):
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x00 not utf-8 \xc3")
+    report = ingest(corpus, built, embedder)
+    assert not report.ok and "broken.txt" in report.failed and "UTF-8" in report.failed["broken.txt"]
+    assert {c.file for c in load_index(built).chunks} == {"skolesocialraadgivere.txt", "dagpleje.md", "vejret.txt"}
+
+
+def test_failed_ingest_keeps_the_old_index(built: Path, corpus: Path, embedder):
+    before = current_build(built)
+
+    class Exploding:
+        model_id = embedder.model_id
+
+        def encode_passages(self, texts):
+            raise RuntimeError("power cut")
+
+    (corpus / "dagpleje.md").write_text("# Ændret\n\nNyt indhold.", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        ingest(corpus, built, Exploding())
+    assert current_build(built) == before
+    assert any("Forældrene inviteres altid" in c.text for c in load_index(built).chunks)
+
+
+def test_missing_and_corrupt_index_name_the_fix(tmp_path: Path, built: Path):
+    with pytest.raises(IndexUnavailable, match="ingest"):
+        load_index(tmp_path / "nowhere")
+    (current_build(built) / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexUnavailable, match="ingest"):
+        load_index(built)
+
+
+def test_index_type_follows_size():
+    import numpy as np
+
+    assert choose_index_type(1_000) == "flat" and choose_index_type(1_000_000) == "hnsw"
+    vectors = np.random.default_rng(0).normal(size=(50, 8)).astype("float32")
+    assert index_type_of(build_vector_index(vectors, "hnsw")) == "hnsw"
+
+
+def test_cli_search_json_and_batch(built: Path, tmp_path: Path):
+    env_cmd = [sys.executable, "-m", "bot", "search", "Hvad koster ordningen om året?", "--index", str(built),
+               "-k", "2", "--json"]
+    hits = json.loads(subprocess.run(env_cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert len(hits) == 2 and {"file", "title", "publisher", "passage", "score"} <= set(hits[0])
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "regn søndag?", "extra": 1}\n{"id": "b", "question": "dagpleje"}\n')
+    lines = subprocess.run([sys.executable, "-m", "bot", "search", "--batch", str(batch), "--index", str(built)],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a", "b"]
+    assert json.loads(lines[0])["hits"][0]["file"] == "vejret.txt"
+
+
+def test_cli_ingest_reports_unreadable_file_and_exits_non_zero(corpus: Path, tmp_path: Path):
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe broken")
+    result = subprocess.run([sys.executable, "-m", "bot", "ingest", "--corpus", str(corpus),
+                             "--index", str(tmp_path / "idx")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "broken.txt" in result.stderr
+    assert "failed 1" in result.stdout
