@@ -1,6 +1,7 @@
 """Rasa input channels of this assistant (loaded by the Rasa server, Python 3.10).
 
-`RestChannel` replaces Rasa's `rest` channel at the same URL (/webhooks/rest/webhook):
+`RestChannel` replaces Rasa's `rest` channel at the same URL (/webhooks/rest/webhook) and
+`SocketChannel` Rasa's `socketio` channel (same events, /socket.io); on both:
 - each bot utterance comes back as ONE message holding `text`, `buttons` and the
   answer contract's `custom` payload (Rasa's own channel splits them in two);
 - personal data is masked before the message reaches the tracker store, logs or actions;
@@ -16,6 +17,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -42,16 +44,67 @@ def _notice(kind: str, text: str) -> Dict[str, Any]:
     return {"text": text, "custom": {"kind": kind, "text": text, "sources": [], "confidence": 0.0}}
 
 
+def merge_parts(recipient_id: Text, message: Dict[Text, Any]) -> Dict[Text, Any]:
+    """One outgoing message holding every part of a bot utterance."""
+    merged: Dict[Text, Any] = {"recipient_id": recipient_id}
+    for key in ("text", "buttons", "image", "attachment", "custom", "quick_replies"):
+        if message.get(key):
+            merged[key] = message[key]
+    return merged
+
+
 class MergingOutputChannel(CollectingOutputChannel):
     """Collects each bot utterance as one message: text, buttons and custom together."""
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Store one merged message instead of one message per part."""
-        merged = {"recipient_id": recipient_id}
-        for key in ("text", "buttons", "image", "attachment", "custom", "quick_replies"):
-            if message.get(key):
-                merged[key] = message[key]
-        await self._persist_message(merged)
+        await self._persist_message(merge_parts(recipient_id, message))
+
+
+class MergingSocketIOOutput(SocketIOOutput):
+    """Emits each bot utterance as one `bot_uttered` event with all its parts."""
+
+    def __init__(self, sio: Any, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Emit one merged message to the conversation's room."""
+        self.sent += 1
+        await self._send_message(recipient_id, merge_parts(recipient_id, message))
+
+
+async def process_message(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    output: Any,
+    text: Any,
+    sender: Text,
+    input_channel: Text,
+    metadata: Optional[Dict[Text, Any]],
+) -> None:
+    """Check and mask one user message, let Rasa handle it, and never leave the user unanswered."""
+    if not isinstance(text, str) or not _strip_control_characters(text).strip():
+        await output.send_response(sender, _notice("error", EMPTY_REPLY))
+        return
+    text = _strip_control_characters(text)
+    if len(text) > MAX_MESSAGE_CHARS:
+        await output.send_response(sender, _notice("error", TOO_LONG_REPLY))
+        return
+    masked = mask_personal_data(text)
+    if masked.found:
+        await output.send_response(sender, _notice("notice", PRIVACY_NOTICE))
+    before = _sent(output)
+    try:
+        await on_new_message(UserMessage(masked.text, output, sender, input_channel=input_channel, metadata=metadata))
+    except Exception:  # the user gets a plain apology; details go to the log only
+        logger.exception("Failed to handle a message on channel %s", input_channel)
+    # Rasa stays silent when an action fails (e.g. the action server is down).
+    if _sent(output) == before:
+        await output.send_response(sender, _notice("error", NO_REPLY))
+
+
+def _sent(output: Any) -> int:
+    return len(output.messages) if isinstance(output, CollectingOutputChannel) else output.sent
 
 
 class RestChannel(InputChannel):
@@ -76,38 +129,30 @@ class RestChannel(InputChannel):
             if payload is None:
                 return response.json([_notice("error", BAD_REQUEST_REPLY)], status=400)
             sender, text, metadata = payload
-            return response.json(await self.handle(on_new_message, sender, text, metadata))
+            collector = MergingOutputChannel()
+            await process_message(on_new_message, collector, text, sender, self.name(), metadata)
+            return response.json(collector.messages)
 
         return webhook
 
-    async def handle(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        sender: Text,
-        text: Text,
-        metadata: Optional[Dict[Text, Any]],
-    ) -> List[Dict[Text, Any]]:
-        """Check, mask and process one user message; returns the bot's messages."""
-        text = _strip_control_characters(text)
-        if not text.strip():
-            return [_notice("error", EMPTY_REPLY)]
-        if len(text) > MAX_MESSAGE_CHARS:
-            return [_notice("error", TOO_LONG_REPLY)]
-        masked = mask_personal_data(text)
-        collector = MergingOutputChannel()
-        try:
-            await on_new_message(
-                UserMessage(masked.text, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
-        except Exception:  # the user gets a plain apology; details go to the log only
-            logger.exception("Failed to handle a REST message")
-            return [_notice("error", NO_REPLY)]
-        # Rasa stays silent when an action fails (e.g. the action server is down): never leave
-        # the user without an answer.
-        messages = collector.messages or [_notice("error", NO_REPLY)]
-        if masked.found:
-            messages = [_notice("notice", PRIVACY_NOTICE), *messages]
-        return messages
+
+class SocketChannel(SocketIOInput):
+    """Rasa's socket.io channel (same events and settings) with merged messages and masking."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Served at /socket.io like Rasa's own channel."""
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's socket.io blueprint, with every message passed through `process_message`."""
+
+        async def guarded(message: UserMessage) -> None:
+            output = MergingSocketIOOutput(self.sio, self.bot_message_evt)
+            await process_message(on_new_message, output, message.text, message.sender_id,
+                                  self.name(), message.metadata)
+
+        return super().blueprint(guarded)
 
 
 def _strip_control_characters(text: Text) -> Text:
@@ -122,8 +167,8 @@ def _parse(request: Request) -> Optional[tuple]:
         return None
     if not isinstance(body, dict):
         return None
-    sender, text = body.get("sender", "default"), body.get("message", "")
+    sender, text = body.get("sender", "default"), body.get("message") or ""
     metadata = body.get("metadata")
-    if not isinstance(text, str) or not isinstance(sender, (str, int)):
+    if not isinstance(text, (str, type(None))) or not isinstance(sender, (str, int)):
         return None
     return str(sender)[:128], text, metadata if isinstance(metadata, dict) else None
