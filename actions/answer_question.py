@@ -10,16 +10,35 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
 from actions.runtime import ENGINE
+from bot.followup import is_followup, rewrite_followup
+from bot.safety import is_acute_danger
+
+
+def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
+    message = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if is_acute_danger(message):
+        dispatcher.utter_message(response="utter_emergency")
+    previous = tracker.get_slot("last_question")
+    question = message
+    if previous and (intent == "followup_municipality" or is_followup(message)):
+        question = rewrite_followup(previous, message)
+    answer = ENGINE.answer(question, guidance=intent == "notification_help")
+    send(dispatcher, answer)
+    return [SlotSet("last_question", question), SlotSet("last_answer", answer.payload())]
 
 
 class ActionAnswerQuestion(Action):
-    """Retrieve, decide and compose a cited answer to the latest user message."""
+    """Retrieve, decide and compose a cited answer to the latest user message.
+
+    A message that describes a child in acute danger gets the emergency advice first,
+    whatever NLU made of it. A short follow-up ("og hvad med Aarhus?") is answered as the
+    previous question about the newly named municipality or organisation.
+    """
 
     def name(self) -> str:
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        question = tracker.latest_message.get("text") or ""
-        answer = ENGINE.answer(question)
-        send(dispatcher, answer)
-        return [SlotSet("last_question", question), SlotSet("last_answer", answer.payload())]
+        return answer_latest_message(dispatcher, tracker)

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_question import answer_latest_message
 from actions.contract import send
 from bot.answering import shorten
 from bot.schema import Answer
@@ -28,9 +29,8 @@ class ActionAnswerSource(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = _last_answer(tracker)
-        if last is None:
-            send(dispatcher, Answer("clarify", NOTHING_YET))
-            return []
+        if last is None:  # e.g. "er 97% fra Herning eller Odense?": a question in its own right
+            return answer_latest_message(dispatcher, tracker)
         lines = []
         for source in last["sources"]:
             year = f" ({source['year']})" if source.get("year") else ""

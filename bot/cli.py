@@ -81,9 +81,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Retrieval metrics on an eval file (passage level)."""
+    """Retrieval metrics on an eval file (passage level), or the whole bot's answers with --url."""
     from bot.retrieval_eval import evaluate_retrieval, load_questions
 
+    if args.url:
+        return _eval_chat(args)
     searcher = _searcher(args.index)
     metrics = evaluate_retrieval(load_questions(args.file), searcher.search)
     if args.json:
@@ -95,6 +97,27 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"MRR@10: {metrics.mrr:.3f}")
     for miss in metrics.misses:
         print(f"miss {miss['id']} (rank {miss['rank']}): {miss['question']}\n   top: {miss['top']}: {miss['top_passage']}")
+    return 0
+
+
+def _eval_chat(args: argparse.Namespace) -> int:
+    from bot.chat_eval import evaluate_chat, rest_sender
+    from bot.corpus import load_sources
+    from bot.retrieval_eval import load_questions
+
+    titles = {name: (info.publisher, info.title) for name, info in load_sources(get_settings().corpus_dir).items()}
+    result = evaluate_chat(load_questions(args.file), rest_sender(args.url), titles)
+    summary = result.to_dict()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return 0
+    print(f"overall: {summary['overall']:.3f}   factual+guidance: {summary['factual+guidance']}")
+    for kind, scores in summary["per_kind"].items():
+        print(f"  {kind:22s} {scores['correct']}/{scores['total']} = {scores['accuracy']:.3f}")
+    wrong = summary["wrongly_declined"]
+    print(f"wrongly declined answerable questions: {wrong['count']}/{wrong['of']}")
+    for failure in summary["failures"]:
+        print(f"FAIL {failure['id']} [{failure['kind']}] {failure['why']}: {failure['question']}\n   {failure['reply']}")
     return 0
 
 
@@ -124,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=settings.top_k, help="number of hits")
     search.add_argument("--json", action="store_true", help="print JSON")
 
-    evaluate = command("eval", cmd_eval, "retrieval metrics (Recall@1/5/10, MRR@10) on an eval file")
+    evaluate = command("eval", cmd_eval, "retrieval metrics (Recall@1/5/10, MRR@10) on an eval file, or with "
+                       "--url the running bot's answers, scored per kind")
     evaluate.add_argument("--file", type=Path, required=True, help=".jsonl eval file")
+    evaluate.add_argument("--url", help="Rasa server URL, e.g. http://127.0.0.1:5005: evaluate through REST")
     evaluate.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     return parser

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from bot.answering import compose_answer
+from bot.guidance import NOTIFICATION_CHECKLIST
 from bot.index_store import LoadedIndex, current_build, load_index
 from bot.relevance import judge
 from bot.schema import Answer, Hit
@@ -71,14 +72,26 @@ class Engine:
         """Ranked hits for the question."""
         return self.searcher().search(question, k or self.settings.top_k)
 
-    def answer(self, question: str) -> Answer:
-        """The bot's answer: cited extract, or a plain decline."""
+    def answer(self, question: str, guidance: bool = False) -> Answer:
+        """The bot's answer: cited extract, or a plain decline.
+
+        With `guidance` (a worried professional asking about a notification), an answer
+        becomes `kind: guidance` and ends with the checklist of what to describe.
+        """
+        searcher = self.searcher()
         try:
-            hits = self.search(question)
+            query = searcher.encode(question)
         except EmptyQuery:
             return Answer("clarify", EMPTY_TEXT)
+        hits = searcher.search_vector(question, query, self.settings.top_k)
         verdict = judge(question, hits)
         if not verdict.answerable:
             logger.info("Declined %r: %s", question, verdict.reason)
+            if guidance:
+                return Answer("guidance", NOTIFICATION_CHECKLIST)
             return Answer("no_answer", NO_ANSWER_TEXT, confidence=hits[0].dense if hits else 0.0)
-        return compose_answer(question, verdict.hits)
+        answer = compose_answer(question, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, query))
+        if guidance:
+            answer.kind = "guidance"
+            answer.text = f"{answer.text}\n\n{NOTIFICATION_CHECKLIST}"
+        return answer

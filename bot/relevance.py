@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.entities import Entities, find_entities
+from bot.language import looks_english
 from bot.lexical import analyse
 from bot.schema import Hit
 from bot.search import entity_overlap
@@ -45,8 +46,10 @@ def term_coverage(question: str, passage: str, ignore: Entities) -> float:
 
 
 def _entities_match(question: Entities, hit: Hit) -> bool:
-    required = Entities(question.municipalities, frozenset(), question.years)
-    return not required or entity_overlap(required, hit.chunk) == 1.0
+    """The passage speaks of one of the municipalities asked about, and of every year asked about."""
+    places = Entities(question.municipalities, frozenset(), frozenset())
+    years = Entities(frozenset(), frozenset(), question.years)
+    return (not places or entity_overlap(places, hit.chunk) > 0) and (not years or entity_overlap(years, hit.chunk) == 1.0)
 
 
 def judge(question: str, hits: list[Hit], policy: RelevancePolicy | None = None) -> Verdict:
@@ -58,11 +61,13 @@ def judge(question: str, hits: list[Hit], policy: RelevancePolicy | None = None)
     matching = [h for h in hits if _entities_match(entities, h)]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")
+    english = looks_english(question)
     kept = []
     for hit in matching:
         if hit.dense < policy.min_dense:
             continue
-        coverage = term_coverage(question, hit.chunk.text, entities)
+        # Danish terms cannot cover an English question: the dense match decides alone.
+        coverage = 1.0 if english else term_coverage(question, hit.chunk.text, entities)
         if hit.dense >= policy.strong_dense or coverage >= policy.min_term_coverage:
             kept.append(hit)
     if not kept:

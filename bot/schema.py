@@ -65,6 +65,7 @@ class Hit:
     dense: float = 0.0
     lexical: float = 0.0
     rank: int = 0
+    row: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         """A flat JSON-ready dict (as printed by `python -m bot search --json`)."""

@@ -69,11 +69,22 @@ class Searcher:
         self.encoder = encoder
         self.weights = weights or FusionWeights()
 
-    def search(self, question: str, k: int = 5) -> list[Hit]:
-        """The k best chunks for the question, best first; raises `EmptyQuery` for no words."""
+    def encode(self, question: str) -> np.ndarray:
+        """The question's query vector; raises `EmptyQuery` when it has no words."""
         if not folded_text(question):
             raise EmptyQuery("the question is empty")
-        query = self.encoder.encode_queries([question])[0]
+        return self.encoder.encode_queries([question])[0]
+
+    def search(self, question: str, k: int = 5) -> list[Hit]:
+        """The k best chunks for the question, best first; raises `EmptyQuery` for no words."""
+        return self.search_vector(question, self.encode(question), k)
+
+    def sentence_similarities(self, row: int, query: np.ndarray) -> np.ndarray:
+        """Cosine of the query with each sentence of chunk `row`."""
+        return self.index.sentence_vectors[self.index.sentence_rows(row)] @ query
+
+    def search_vector(self, question: str, query: np.ndarray, k: int = 5) -> list[Hit]:
+        """`search` with the query vector already computed."""
         lexical_all = self.index.lexical.scores(question)
         _, dense_ids = search_vectors(self.index.dense, query, CANDIDATES)
         lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
@@ -87,7 +98,7 @@ class Searcher:
             fused = fused + self.weights.entity * overlap
         order = np.argsort(-fused, kind="stable")[:k]
         return [
-            Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank)
+            Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))
             for rank, i in enumerate(order, start=1)
         ]
 

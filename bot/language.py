@@ -1,0 +1,12 @@
+"""A cheap guess whether a message is English rather than Danish."""
+
+_ENGLISH_MARKERS = frozenset(
+    "the what how who why which is are does did was were many much and of should can an "
+    "about with from this that it".split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """True when several common English function words occur."""
+    words = [w.strip("?.,!'\"()").lower() for w in text.split()]
+    return sum(1 for w in words if w in _ENGLISH_MARKERS) >= 2
