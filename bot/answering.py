@@ -1,8 +1,15 @@
-"""Composing an extractive, cited Danish answer from the passages that answer a question."""
+"""Composing an extractive, cited Danish answer from the passages that answer a question.
+
+The sentences of the relevant passages are pooled and scored against the question (the
+dense similarity of each sentence plus a bonus per shared term). The answer starts from
+the best sentence, adds its neighbours (they carry its context and often the figures),
+and takes the best sentence of another passage when it is nearly as good or when it
+speaks of another municipality the question asks about. Every passage used is cited.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -13,25 +20,32 @@ from bot.lexical import analyse
 from bot.schema import Answer, Hit
 from bot.sentences import split_sentences
 
-MIN_WORDS = 30
 TARGET_WORDS = 70
 MAX_WORDS = 90
+MAX_PASSAGES = 3
+_LEXICAL_BONUS = 0.03
+_NEIGHBOUR_BONUS = 0.02
+_SECOND_SOURCE_MARGIN = 0.015
 ENGLISH_NOTE = "(I answer in Danish, from Danish documents.)"
 
+SentenceScorer = Callable[[Hit], np.ndarray]
 
-@dataclass(frozen=True)
-class Passage:
-    """The sentences picked from one hit."""
+
+@dataclass
+class _Candidate:
+    """A relevant passage with its sentences, their scores, and the ones picked."""
 
     hit: Hit
-    text: str
+    sentences: list[str]
+    scores: np.ndarray
+    picked: set[int] = field(default_factory=set)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences[i] for i in sorted(self.picked))
 
 
-SentenceScorer = Callable[[Hit], np.ndarray]
-_LEXICAL_BONUS = 0.03
-
-
-def _sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None) -> np.ndarray:
+def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None) -> np.ndarray:
     """Dense similarity of each sentence to the question plus a small bonus per shared term."""
     terms = set(analyse(question))
     lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
@@ -39,29 +53,55 @@ def _sentence_scores(question: str, sentences: list[str], similarities: np.ndarr
     return dense + _LEXICAL_BONUS * lexical
 
 
-def pick_sentences(question: str, hit_sentences: list[str], similarities: np.ndarray | None = None,
-                   max_words: int = MAX_WORDS) -> str:
-    """The sentences that best answer the question, in document order, about 30-90 words.
+def _words(text: str) -> int:
+    return len(text.split())
 
-    Starts from the best sentence and adds the next best ones (preferring its neighbours,
-    which carry its context) until the answer is long enough.
-    """
-    if not hit_sentences:
-        return ""
-    scores = _sentence_scores(question, hit_sentences, similarities)
-    best = int(np.argmax(scores))
-    chosen = {best}
-    words = len(hit_sentences[best].split())
-    neighbour_bonus = 0.02
-    while words < min(TARGET_WORDS, max_words):
-        candidates = [i for i in range(len(hit_sentences)) if i not in chosen
-                      and words + len(hit_sentences[i].split()) <= max_words]
-        if not candidates:
+
+def _fill(candidate: _Candidate, total: int, own_limit: int) -> int:
+    """Add the candidate's best remaining sentences (neighbours first) until it has `own_limit`
+    words, never letting the whole answer pass MAX_WORDS; returns the new total."""
+    while _words(candidate.text) < own_limit:
+        options = [i for i in range(len(candidate.sentences)) if i not in candidate.picked
+                   and total + _words(candidate.sentences[i]) <= MAX_WORDS]
+        if not options:
             break
-        pick = max(candidates, key=lambda i: scores[i] + (neighbour_bonus if i - 1 in chosen or i + 1 in chosen else 0))
-        chosen.add(pick)
-        words += len(hit_sentences[pick].split())
-    return " ".join(hit_sentences[i] for i in sorted(chosen))
+        adjacent = {i for p in candidate.picked for i in (p - 1, p + 1)}
+        pick = max(options, key=lambda i: candidate.scores[i] + (_NEIGHBOUR_BONUS if i in adjacent else 0.0))
+        candidate.picked.add(pick)
+        total += _words(candidate.sentences[pick])
+    return total
+
+
+def _best(candidate: _Candidate) -> int:
+    return int(np.argmax(candidate.scores))
+
+
+def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None) -> list[_Candidate]:
+    """The passages used for the answer, each with its picked sentences, best first."""
+    candidates = [
+        _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
+                   np.zeros(0, dtype=np.float32))
+        for hit in hits[:MAX_PASSAGES]
+    ]
+    for candidate in candidates:
+        candidate.scores = sentence_scores(question, candidate.sentences, scorer(candidate.hit) if scorer else None)
+    candidates.sort(key=lambda c: -float(c.scores.max()))
+    primary = candidates[0]
+    used = [primary]
+    wanted = find_entities(question).municipalities
+    covered = find_entities(primary.hit.chunk.text).municipalities & wanted
+    for other in candidates[1:]:
+        places = find_entities(other.hit.chunk.text).municipalities & wanted
+        close = float(other.scores.max()) >= float(primary.scores.max()) - _SECOND_SOURCE_MARGIN
+        if places - covered or (close and not wanted):
+            used.append(other)
+            covered |= places
+    for candidate in used:
+        candidate.picked.add(_best(candidate))
+    total = sum(_words(c.text) for c in used)
+    for candidate in used:
+        total = _fill(candidate, total, TARGET_WORDS // len(used))
+    return used
 
 
 def source_entry(hit: Hit, passage: str) -> dict[str, object]:
@@ -71,55 +111,38 @@ def source_entry(hit: Hit, passage: str) -> dict[str, object]:
             "url": chunk.url, "passage": passage, "score": round(hit.score, 4)}
 
 
-def citation(hit: Hit) -> str:
+def citation(publisher: str, title: str, year: object = None, url: str = "") -> str:
     """"Publisher: »Title« (year). url" for the text."""
-    chunk = hit.chunk
-    year = f" ({chunk.year})" if chunk.year else ""
-    url = f" {chunk.url}" if chunk.url else ""
-    return f"{chunk.publisher}: »{chunk.title}«{year}.{url}".strip()
+    year_text = f" ({year})" if year else ""
+    url_text = f" {url}" if url else ""
+    return f"{publisher}: »{title}«{year_text}.{url_text}".strip()
 
 
-def choose_passages(question: str, hits: tuple[Hit, ...]) -> list[Hit]:
-    """The best hit, plus the best hit of each other municipality asked about or a close second source."""
-    best = hits[0]
-    chosen = [best]
-    wanted = find_entities(question).municipalities
-    covered = find_entities(best.chunk.text).municipalities
-    for hit in hits[1:]:
-        places = find_entities(hit.chunk.text).municipalities & wanted
-        if places - covered:
-            chosen.append(hit)
-            covered |= places
-    return chosen[:3]
+def sources_line(sources: list[dict[str, object]]) -> str:
+    """"Kilde: ..." (or "Kilder: ...") naming each distinct document once."""
+    cited = list(dict.fromkeys(
+        citation(str(s["publisher"]), str(s["title"]), s.get("year"), str(s.get("url") or "")) for s in sources))
+    return ("Kilde: " if len(cited) == 1 else "Kilder: ") + " · ".join(cited)
 
 
 def compose_answer(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
                    kind: str = "answer") -> Answer:
     """An extractive answer from the relevant hits, with its sources."""
-    chosen = choose_passages(question, hits)
-    budget = MAX_WORDS // len(chosen)
-    passages = [
-        Passage(hit, pick_sentences(question, list(hit.chunk.sentences), scorer(hit) if scorer else None, budget))
-        for hit in chosen
-    ]
-    body = "\n\n".join(p.text for p in passages)
-    cited: list[str] = []
-    for p in passages:
-        line = citation(p.hit)
-        if line not in cited:
-            cited.append(line)
-    sources_line = ("Kilde: " if len(cited) == 1 else "Kilder: ") + " · ".join(cited)
-    text = f"{body}\n\n{sources_line}"
+    used = select(question, hits, scorer)
+    sources = [source_entry(c.hit, c.text) for c in used]
+    text = "\n\n".join(c.text for c in used) + "\n\n" + sources_line(sources)
     if looks_english(question):
         text = f"{text}\n\n{ENGLISH_NOTE}"
-    sources = [source_entry(p.hit, p.text) for p in passages]
-    return Answer(kind, text, sources, confidence=chosen[0].dense)
+    return Answer(kind, text, sources, confidence=max(c.hit.dense for c in used))
 
 
 def shorten(question: str, answer: dict[str, object]) -> Answer:
-    """The last answer cut to its single best sentence per source, still cited."""
-    sources = list(answer.get("sources", []))  # type: ignore[arg-type]
-    parts = [pick_sentences(question, split_sentences(str(s["passage"])), max_words=0) for s in sources[:2]]
-    names = " · ".join(dict.fromkeys(f"{s['publisher']}: »{s['title']}«" for s in sources[:2]))
-    text = "Kort fortalt: " + " ".join(parts) + f"\n\nKilde: {names}"
-    return Answer("answer", text, sources[:2], float(answer.get("confidence", 0.0)))  # type: ignore[arg-type]
+    """The last answer cut to the single best sentence of each source, still cited."""
+    sources = list(answer.get("sources", []))[:2]  # type: ignore[call-overload]
+    parts = []
+    for source in sources:
+        sentences = split_sentences(str(source["passage"]))
+        if sentences:
+            parts.append(sentences[int(np.argmax(sentence_scores(question, sentences, None)))])
+    text = "Kort fortalt: " + " ".join(parts) + "\n\n" + sources_line(sources)
+    return Answer("answer", text, sources, float(answer.get("confidence", 0.0)))  # type: ignore[arg-type]
