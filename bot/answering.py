@@ -9,6 +9,7 @@ speaks of another municipality the question asks about. Every passage used is ci
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -20,10 +21,18 @@ from bot.lexical import analyse
 from bot.schema import Answer, Hit
 from bot.sentences import split_sentences
 
-TARGET_WORDS = 70
+TARGET_WORDS = 80
 MAX_WORDS = 90
-MAX_PASSAGES = 3
+MAX_PASSAGES = 4
 _LEXICAL_BONUS = 0.03
+_ANSWER_TYPE_BONUS = 0.04
+# What kind of thing the question asks for, and what a sentence holding it looks like.
+_ANSWER_TYPES = [
+    (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel)\b", re.I), re.compile(r"\d")),
+    (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ [A-ZÆØÅ][a-zæøå]+")),
+    (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
+     re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
+]
 _NEIGHBOUR_BONUS = 0.02
 _SECOND_SOURCE_MARGIN = 0.015
 ENGLISH_NOTE = "(I answer in Danish, from Danish documents.)"
@@ -46,11 +55,14 @@ class _Candidate:
 
 
 def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None) -> np.ndarray:
-    """Dense similarity of each sentence to the question plus a small bonus per shared term."""
+    """Dense similarity of each sentence to the question, a small bonus per shared term, and a
+    bonus when the sentence holds the kind of thing asked for (a number, a name, contact details)."""
     terms = set(analyse(question))
     lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
-    return dense + _LEXICAL_BONUS * lexical
+    wanted = [shape for asks, shape in _ANSWER_TYPES if asks.search(question)]
+    typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)
+    return dense + _LEXICAL_BONUS * lexical + _ANSWER_TYPE_BONUS * typed
 
 
 def _words(text: str) -> int:
