@@ -84,7 +84,7 @@ class Engine:
         except EmptyQuery:
             return Answer("clarify", EMPTY_TEXT)
         hits = searcher.search_vector(question, query, self.settings.top_k)
-        verdict = judge(question, hits)
+        verdict = judge(question, hits, searcher.index.document_years)
         if not verdict.answerable:
             logger.info("Declined %r: %s", question, verdict.reason)
             if guidance:

@@ -21,11 +21,13 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bot.entities import find_entities
 from bot.lexical import LexicalIndex
 from bot.schema import Chunk
 from bot.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
@@ -59,6 +61,14 @@ class LoadedIndex:
         counts = np.array([len(chunk.sentences) for chunk in self.chunks], dtype=np.int64)
         self.sentence_start = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
         self.sentence_owner = np.repeat(np.arange(len(self.chunks)), counts)
+
+    @cached_property
+    def document_years(self) -> dict[str, frozenset[int]]:
+        """The years each file's text mentions (for checking a year asked about)."""
+        years: dict[str, set[int]] = {}
+        for chunk in self.chunks:
+            years.setdefault(chunk.file, set()).update(find_entities(chunk.text).years)
+        return {file: frozenset(found) for file, found in years.items()}
 
     def sentence_rows(self, row: int) -> slice:
         """The rows of `sentence_vectors` that belong to chunk `row`."""

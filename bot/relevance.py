@@ -8,6 +8,7 @@ question's own subject words occur in the passage unless the dense match is stro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.entities import Entities, find_entities
@@ -45,20 +46,25 @@ def term_coverage(question: str, passage: str, ignore: Entities) -> float:
     return sum(1 for t in terms if t in present) / len(terms)
 
 
-def _entities_match(question: Entities, hit: Hit) -> bool:
-    """The passage speaks of one of the municipalities asked about, and of every year asked about."""
+def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, frozenset[int]]) -> bool:
+    """The passage speaks of one of the municipalities asked about, and its document of every year asked about."""
     places = Entities(question.municipalities, frozenset(), frozenset())
-    years = Entities(frozenset(), frozenset(), question.years)
-    return (not places or entity_overlap(places, hit.chunk) > 0) and (not years or entity_overlap(years, hit.chunk) == 1.0)
+    years = document_years.get(hit.chunk.file, frozenset()) | ({hit.chunk.year} if hit.chunk.year else set())
+    return (not places or entity_overlap(places, hit.chunk) > 0) and question.years <= years
 
 
-def judge(question: str, hits: list[Hit], policy: RelevancePolicy | None = None) -> Verdict:
-    """Keep the hits that answer the question, or say why none does."""
+def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
+          policy: RelevancePolicy | None = None) -> Verdict:
+    """Keep the hits that answer the question, or say why none does.
+
+    `document_years` maps each file to the years its text mentions: a year asked about
+    must be one the passage's document speaks of.
+    """
     policy = policy or RelevancePolicy()
     if not hits:
         return Verdict(False, "no passages")
     entities = find_entities(question)
-    matching = [h for h in hits if _entities_match(entities, h)]
+    matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")
     english = looks_english(question)
@@ -68,7 +74,9 @@ def judge(question: str, hits: list[Hit], policy: RelevancePolicy | None = None)
             continue
         # Danish terms cannot cover an English question: the dense match decides alone.
         coverage = 1.0 if english else term_coverage(question, hit.chunk.text, entities)
-        if hit.dense >= policy.strong_dense or coverage >= policy.min_term_coverage:
+        # A comparison of municipalities: a passage about one of them is evidence enough.
+        compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
+        if hit.dense >= policy.strong_dense or coverage >= policy.min_term_coverage or compared:
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install the widget's npm packages from package-lock.json and put the socket.io client
+# beside the widget (bot/web/vendor/, not committed). Run by the set-up command; needs npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+mkdir -p bot/web/vendor
+cp node_modules/socket.io-client/dist/socket.io.min.js bot/web/vendor/socket.io.min.js
+cp node_modules/socket.io-client/LICENSE bot/web/vendor/socket.io.LICENSE
+echo "widget assets ready: bot/web/vendor/socket.io.min.js"
