@@ -7,8 +7,10 @@ import re
 from bot.entities import find_entities
 from bot.text import folded_text
 
-_FOLLOWUP_START = re.compile(r"^(?:og |men |hvad |hvordan |hvad sa |samme |and |what about |how about )")
-_MAX_FOLLOWUP_WORDS = 8
+_FOLLOWUP_START = re.compile(
+    r"^(?:og |men |samme |and |what about |how about |(?:hvad|hvordan) (?:sa )?(?:med|om|i) )"
+)
+_MAX_FOLLOWUP_WORDS = 7
 
 
 def is_followup(message: str) -> bool:

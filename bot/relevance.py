@@ -3,7 +3,8 @@
 A score threshold alone cannot separate near misses (right topic, wrong municipality or
 year, or a subject the documents only mention by title), so the decision also checks that
 the municipalities and years asked about are the ones the passage speaks of, and that the
-question's own subject words occur in the passage unless the dense match is strong.
+question's own subject words occur in the passage (at least one, and a third unless the dense
+match is strong).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         coverage = 1.0 if english else term_coverage(question, hit.chunk.text, entities)
         # A comparison of municipalities: a passage about one of them is evidence enough.
         compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
-        if hit.dense >= policy.strong_dense or coverage >= policy.min_term_coverage or compared:
+        # At least one subject word of a Danish question must occur in the passage.
+        strong = hit.dense >= policy.strong_dense and coverage > 0
+        if strong or coverage >= policy.min_term_coverage or compared:
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")

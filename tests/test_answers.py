@@ -1,0 +1,118 @@
+"""Answer composition, the relevance decision, the danger net and follow-ups (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.answering import MAX_WORDS, compose_answer, shorten
+from bot.followup import is_followup, rewrite_followup
+from bot.language import looks_english
+from bot.relevance import judge
+from bot.safety import is_acute_danger
+from bot.schema import Chunk, Hit
+from bot.sentences import split_sentences
+
+
+def _hit(text: str, file: str = "a.txt", dense: float = 0.88, rank: int = 1, year: int | None = 2021) -> Hit:
+    chunk = Chunk(chunk_id=f"{file}#{rank}", file=file, title=f"Titel {file}", publisher="DS", year=year, url="",
+                  position=rank, text=text, sentences=tuple(split_sentences(text)))
+    return Hit(chunk, score=dense, dense=dense, rank=rank, row=rank)
+
+
+HERNING = _hit("Investeringsmodel i Herning: Der er investeret 2 mio. kr. om året i 4 år. "
+               "Efter 2 år er der allerede hentet 4,7 mio. kr. Alle kommuner er forskellige.", "herning.txt")
+AARHUS = _hit("I Aarhus blev projektet 'Tættere på Familien' udvidet til 580 familier. "
+              "Budgetforbedring på 6,3 millioner kroner.", "aarhus.txt", rank=2)
+
+
+def test_decline_when_no_passage_speaks_of_the_municipality():
+    verdict = judge("Hvad har Vejle investeret i tidlig indsats?", [HERNING, AARHUS])
+    assert not verdict.answerable and "municipality" in verdict.reason
+
+
+def test_decline_when_the_year_is_not_in_the_document():
+    verdict = judge("Hvad investerede Herning i 2022?", [HERNING], {"herning.txt": frozenset({2016})})
+    assert not verdict.answerable
+    assert judge("Hvad investerede Herning i 2016?", [HERNING], {"herning.txt": frozenset({2016})}).answerable
+
+
+def test_decline_when_no_subject_word_occurs():
+    assert not judge("Hvad siger de om ældreplejen?", [HERNING]).answerable
+
+
+def test_decline_when_the_match_is_weak():
+    assert not judge("Hvad investerede Herning?", [_hit(HERNING.chunk.text, dense=0.70)]).answerable
+
+
+def test_comparison_keeps_a_passage_for_each_municipality():
+    verdict = judge("aarhus eller herning – hvem har sparet mest?", [HERNING, AARHUS])
+    assert {h.chunk.file for h in verdict.hits} == {"herning.txt", "aarhus.txt"}
+    answer = compose_answer("aarhus eller herning – hvem har sparet mest?", verdict.hits)
+    assert {s["file"] for s in answer.sources} == {"herning.txt", "aarhus.txt"}
+    assert "Kilder:" in answer.text
+
+
+def test_answer_keeps_numbers_cites_and_stays_short():
+    answer = compose_answer("Hvad fik Herning igen for investeringen?", (HERNING,))
+    body = answer.text.split("\n\nKilde")[0]
+    assert answer.kind == "answer" and "4,7 mio. kr." in body
+    assert len(body.split()) <= MAX_WORDS
+    assert answer.sources[0]["file"] == "herning.txt" and answer.sources[0]["passage"] in HERNING.chunk.text
+    assert "Kilde: DS: »Titel herning.txt« (2021)." in answer.text
+
+
+def test_sentence_similarities_steer_the_extract():
+    long_text = " ".join(f"Sætning nummer {i} handler om noget helt andet end spørgsmålet her." for i in range(12))
+    hit = _hit(long_text + " Socialrådgiverne fik 580 familier.", "lang.txt")
+    sims = np.zeros(len(hit.chunk.sentences), dtype=np.float32)
+    sims[-1] = 0.9
+    answer = compose_answer("Hvor mange familier?", (hit,), scorer=lambda h: sims)
+    assert "580 familier" in answer.text
+
+
+def test_english_question_gets_a_note():
+    answer = compose_answer("How much did Herning invest and get back?", (HERNING,))
+    assert answer.text.endswith("(I answer in Danish, from Danish documents.)")
+    assert looks_english("How many families are part of it?") and not looks_english("Hvor mange familier er med?")
+
+
+def test_shorten_gives_one_sentence_per_source():
+    full = compose_answer("Hvad fik Herning igen?", (HERNING,)).payload()
+    short = shorten("Hvad fik Herning igen?", full)
+    assert short.text.startswith("Kort fortalt:") and short.sources == full["sources"]
+    assert len(short.text.split("\n\n")[0].split()) < len(full["text"].split("\n\n")[0].split())
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "En dreng har mærker på halsen og siger at stedfar har taget kvælertag på ham",
+        "hun siger at far slar hende hver aften og hun tor ikke ga hjem",
+        "moren er meget fuld og vil køre hjem i bil med barnet",
+        "min elev taler om selvmord",
+        "The child says his father hits him and he is afraid to go home",
+    ],
+)
+def test_danger_is_recognised(message):
+    assert is_acute_danger(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hvad investerede Herning?",
+        "hvilke risikofaktorer skal man være obs på i udsatte familier?",
+        "Hvad er Københavns mål for 17-årige der har fuldført 9. klasse?",
+        "Hvordan skriver jeg en underretning?",
+    ],
+)
+def test_ordinary_questions_are_not_emergencies(message):
+    assert not is_acute_danger(message)
+
+
+def test_followup_is_rewritten_with_the_new_municipality():
+    assert is_followup("og hvad med Aarhus?") and not is_followup("Hvad investerede Aarhus i tidlig indsats i 2016?")
+    assert rewrite_followup("Hvad investerede Herning, og hvad fik de igen?", "og hvad med Aarhus?") == \
+        "Hvad investerede Aarhus, og hvad fik de igen?"
+    assert "Odense" in rewrite_followup("Hvad er en dialogbaseret underretning?", "hvad så med Odense?")
