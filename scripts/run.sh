@@ -31,11 +31,15 @@ fail() {  # name, log file, reason
   exit 1
 }
 
+# Log lines that mean a server keeps running but will never be ready (e.g. Rasa without a model).
+FATAL_LOG_LINES="Can't find model|Failed to load model|No model found"
+
 wait_ready() {  # name, pid, log, check command...
   local name=$1 pid=$2 log=$3; shift 3
   local deadline=$((SECONDS + READY_TIMEOUT))
   until "$@" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || fail "$name" "$log" "exited during start-up"
+    ! grep -qE "$FATAL_LOG_LINES" "$log" || fail "$name" "$log" "could not load what it needs"
     ((SECONDS < deadline)) || fail "$name" "$log" "was not ready after ${READY_TIMEOUT}s"
     sleep 1
   done
