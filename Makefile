@@ -25,6 +25,7 @@ RASA_MODEL := models/bot.tar.gz
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
 CORPUS := $(wildcard corpus/*)
 BOT_SOURCES := $(wildcard bot/*.py)
+WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
 .PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench lint clean
 
@@ -55,10 +56,13 @@ $(INDEX): $(EMBEDDING_MODEL) $(CORPUS) $(BOT_SOURCES)
 	$(PY) -m bot ingest
 	touch $@
 
+$(WIDGET_ASSETS): package.json package-lock.json scripts/build-widget.sh
+	scripts/build-widget.sh
+
 $(RASA_MODEL): $(RASA_VENV)/.installed $(SPACY_MODEL)/meta.json config.yml domain.yml $(NLU_DATA)
 	$(RASA) train --fixed-model-name bot --out models --quiet
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(INDEX) $(RASA_MODEL)  ## create venvs, model, index, trained Rasa model
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(INDEX) $(RASA_MODEL) $(WIDGET_ASSETS)  ## venvs, model, index, Rasa model, widget
 
 ingest: $(EMBEDDING_MODEL)  ## (re)build the index from corpus/ (incremental)
 	$(PY) -m bot ingest
@@ -88,6 +92,9 @@ test-stories: $(RASA_MODEL)  ## Rasa test stories, failing on any prediction err
 
 eval: $(INDEX)  ## retrieval metrics on the dev set
 	$(PY) -m bot eval --file ../shared/eval/dev.jsonl
+
+bench: $(INDEX)  ## retrieval benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
+	$(PY) scripts/bench_retrieval.py
 
 clean:  ## remove built artifacts (not the venvs)
 	rm -rf models results index/current index/builds .cache/spacy-da

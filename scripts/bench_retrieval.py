@@ -61,7 +61,9 @@ END_MARKER = "<!-- retrieval:end -->"
 DIMENSION = 384
 MIN_TIMED_QUERIES = 200
 SCALE_QUERIES = 1000
-FLAT_QUERIES_LARGE = 200  # flat search at 1M takes ~0.1-0.5 s a query; 200 are enough for p95
+FLAT_QUERIES_LARGE = 200  # exact search past 20k vectors: 200 single queries are enough for a p95
+FLAT_QUERIES_SLOW = 50  # multi-threaded exact search past LARGE takes ~1 s a query
+FLAT_GIVE_UP_MS = 100.0  # the crossover sweep stops a thread setting once its p50 is past this
 LARGE = 500_000
 WARMUP_QUERIES = 20
 EF_SWEEP = (16, 32, 64, 96, 128, 192, 256, 384, 512)
@@ -213,51 +215,61 @@ class LatencyResult:
     """Warm `Searcher.search` latency for one torch thread count."""
 
     torch_threads: int
+    faiss_threads: int
     encode: dict[str, float]
     rest: dict[str, float]
     total: dict[str, float]
+    encode_cpu: dict[str, float]
 
 
 def time_searches(searcher: Any, questions: list[str], repeats: int) -> LatencyResult:
     """Time `searcher.search` as its two halves (encode, search_vector) over `repeats` passes.
 
     `Searcher.search(q)` is exactly `search_vector(q, encode(q))`, so the total is the sum.
-    One untimed pass over all questions warms caches first.
+    One untimed pass over all questions warms caches first. Encoding is also timed in process
+    CPU time (all threads), which the other load on the machine barely affects.
     """
     import torch
 
     for question in questions:
         searcher.search(question)
     encode_ms: list[float] = []
+    encode_cpu_ms: list[float] = []
     rest_ms: list[float] = []
     for _ in range(repeats):
         for question in questions:
+            cpu_started = time.process_time()
             started = time.perf_counter()
             query = searcher.encode(question)
             encoded = time.perf_counter()
+            encode_cpu_ms.append((time.process_time() - cpu_started) * 1000)
             searcher.search_vector(question, query)
             done = time.perf_counter()
             encode_ms.append((encoded - started) * 1000)
             rest_ms.append((done - encoded) * 1000)
     total_ms = np.add(encode_ms, rest_ms)
-    return LatencyResult(torch.get_num_threads(), percentiles(encode_ms), percentiles(rest_ms), percentiles(total_ms))
+    return LatencyResult(torch.get_num_threads(), faiss.omp_get_max_threads(), percentiles(encode_ms),
+                         percentiles(rest_ms), percentiles(total_ms), percentiles(encode_cpu_ms))
 
 
 def bench_search_latency(searcher: Any, eval_file: Path) -> list[LatencyResult]:
-    """Warm search latency with torch's default threads and with one thread."""
+    """Warm search latency: default threads, one torch thread, one torch and one FAISS thread."""
     import torch
 
     from bot.retrieval_eval import load_questions
 
     questions = [item["question"] for item in load_questions(eval_file)]
     repeats = math.ceil(MIN_TIMED_QUERIES / len(questions))
-    default_threads = torch.get_num_threads()
+    default_torch, default_faiss = torch.get_num_threads(), faiss.omp_get_max_threads()
     results = []
-    for threads in dict.fromkeys([default_threads, 1]):
-        torch.set_num_threads(threads)
-        log(f"search latency: {len(questions)} questions x {repeats}, torch threads {threads}")
+    for torch_threads, faiss_threads in dict.fromkeys([(default_torch, default_faiss), (1, default_faiss), (1, 1)]):
+        torch.set_num_threads(torch_threads)
+        faiss.omp_set_num_threads(faiss_threads)
+        log(f"search latency: {len(questions)} questions x {repeats}, torch threads {torch_threads}, "
+            f"FAISS threads {faiss_threads}")
         results.append(time_searches(searcher, questions, repeats))
-    torch.set_num_threads(default_threads)
+    torch.set_num_threads(default_torch)
+    faiss.omp_set_num_threads(default_faiss)
     return results
 
 
@@ -323,18 +335,27 @@ def synthetic_passages(sentences: list[str], count: int, words: int, seed: int =
 
 
 def bench_embedding(embedder: Any, sentences: list[str], count: int = 300, words: int = 120,
-                    batch_size: int = 32) -> ThroughputResult:
-    """Passages/s of `encode_passages` on synthetic Danish passages, after a warm-up batch."""
+                    batch_size: int = 32) -> list[ThroughputResult]:
+    """Passages/s of `encode_passages` on synthetic Danish passages, after a warm-up batch.
+
+    Measured with torch's default thread count and, for comparison, with one thread.
+    """
     import torch
 
     passages = synthetic_passages([s for s in sentences if len(s.split()) >= 4], count, words)
-    embedder.encode_passages(passages[:batch_size], batch_size=batch_size)
-    log(f"embedding throughput: {count} passages, batch {batch_size}")
-    started = time.perf_counter()
-    embedder.encode_passages(passages, batch_size=batch_size)
-    seconds = time.perf_counter() - started
     mean_words = float(np.mean([len(p.split()) for p in passages]))
-    return ThroughputResult(count, mean_words, batch_size, torch.get_num_threads(), seconds)
+    default_threads = torch.get_num_threads()
+    results = []
+    for threads in dict.fromkeys([default_threads, 1]):
+        torch.set_num_threads(threads)
+        embedder.encode_passages(passages[:batch_size], batch_size=batch_size)
+        log(f"embedding throughput: {count} passages, batch {batch_size}, torch threads {threads}")
+        started = time.perf_counter()
+        embedder.encode_passages(passages, batch_size=batch_size)
+        seconds = time.perf_counter() - started
+        results.append(ThroughputResult(count, mean_words, batch_size, threads, seconds))
+    torch.set_num_threads(default_threads)
+    return results
 
 
 # --------------------------------------------------------------------------- 3. scale run: data
@@ -436,18 +457,37 @@ def run_builds(count: int, seed: int, out_dir: Path, flat: bool, variants: list[
 # --------------------------------------------------------------------------- 3. scale run: queries (parent)
 
 
+@contextlib.contextmanager
+def faiss_threads(count: int) -> Iterator[None]:
+    """Temporarily set FAISS's OpenMP thread count."""
+    saved = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(saved)
+
+
 def time_queries(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray, dict[str, float]]:
-    """Single-query search via bot.vectors.search_vectors, after a warm-up; (ids, latency stats)."""
+    """Single-query search via bot.vectors.search_vectors, after a warm-up; (ids, latency stats).
+
+    The stats also hold `cpu_p50`/`cpu_p95`: process CPU time per query (all threads), which
+    the other load on the machine barely affects.
+    """
     for query in queries[:WARMUP_QUERIES]:
         vectors.search_vectors(index, query, k)
     ids = np.full((len(queries), k), -1, dtype=np.int64)
-    timings = []
+    timings, cpu = [], []
     for row, query in enumerate(queries):
+        cpu_started = time.process_time()
         started = time.perf_counter()
         _, found = vectors.search_vectors(index, query, k)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
         ids[row, : len(found)] = found
-    return ids, percentiles(timings)
+    stats = percentiles(timings)
+    stats["cpu_p50"], stats["cpu_p95"] = (float(v) for v in np.percentile(cpu, [50, 95]))
+    return ids, stats
 
 
 def recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
@@ -458,13 +498,14 @@ def recall(found: np.ndarray, truth: np.ndarray, k: int) -> float:
 
 @dataclass
 class ScaleRow:
-    """One index at one size, at one efSearch (None for flat)."""
+    """One index at one size, at one efSearch (None for flat) and FAISS thread count."""
 
     count: int
     kind: str
     neighbours: int | None
     ef_construction: int | None
     ef_search: int | None
+    faiss_threads: int
     queries: int
     k10: dict[str, float]
     k100: dict[str, float]
@@ -474,31 +515,45 @@ class ScaleRow:
     build: dict[str, Any] = field(default_factory=dict)
 
 
-def measure_flat(count: int, folder: Path, build: dict[str, Any], queries: np.ndarray) -> ScaleRow:
-    """Latency of exact search at k=10 and k=CANDIDATES."""
+def flat_query_count(count: int, threads: int) -> int:
+    """How many queries to time on exact search: all of them while it is cheap."""
+    if count <= 20_000:
+        return SCALE_QUERIES
+    return FLAT_QUERIES_SLOW if count >= LARGE and threads > 1 else FLAT_QUERIES_LARGE
+
+
+def measure_flat(count: int, folder: Path, build: dict[str, Any], queries: np.ndarray,
+                 thread_counts: list[int]) -> list[ScaleRow]:
+    """Latency of exact search at k=10 and k=CANDIDATES, once per FAISS thread count."""
     index = vectors.load_vector_index(folder / "flat.faiss")
-    sample = queries[:FLAT_QUERIES_LARGE] if count >= LARGE else queries
-    log(f"  flat {fmt_count(count)}: timing {len(sample)} queries")
-    _, k10 = time_queries(index, sample, 10)
-    _, k100 = time_queries(index, sample, CANDIDATES)
-    return ScaleRow(count, "flat", None, None, None, len(sample), k10, k100, 1.0, 1.0, 1.0, build)
+    rows = []
+    for threads in thread_counts:
+        sample = queries[: flat_query_count(count, threads)]
+        log(f"  flat {fmt_count(count)}: timing {len(sample)} queries, FAISS threads {threads}")
+        with faiss_threads(threads):
+            _, k10 = time_queries(index, sample, 10)
+            _, k100 = time_queries(index, sample, CANDIDATES)
+        rows.append(ScaleRow(count, "flat", None, None, None, threads, len(sample), k10, k100, 1.0, 1.0, 1.0, build))
+    return rows
 
 
 def measure_hnsw(count: int, path: Path, build: dict[str, Any], queries: np.ndarray, truth: np.ndarray,
-                 ef_values: tuple[int, ...]) -> list[ScaleRow]:
+                 ef_values: tuple[int, ...], threads: int) -> list[ScaleRow]:
     """Latency and recall of one HNSW index at each efSearch."""
     index = vectors.load_vector_index(path)
     rows = []
-    for ef in ef_values:
-        index.hnsw.efSearch = ef
-        found10, k10 = time_queries(index, queries, 10)
-        found100, k100 = time_queries(index, queries, CANDIDATES)
-        row = ScaleRow(count, "hnsw", build["M"], build["ef_construction"], ef, len(queries), k10, k100,
-                       recall(found10, truth, 10), recall(found100, truth, 10), recall(found100, truth, CANDIDATES),
-                       build)
-        log(f"  hnsw M={build['M']} efC={build['ef_construction']} ef={ef}: recall@10 {row.recall10:.4f}, "
-            f"p95 {k10['p95']:.2f} ms (k=10), {k100['p95']:.2f} ms (k={CANDIDATES})")
-        rows.append(row)
+    with faiss_threads(threads):
+        for ef in ef_values:
+            index.hnsw.efSearch = ef
+            found10, k10 = time_queries(index, queries, 10)
+            found100, k100 = time_queries(index, queries, CANDIDATES)
+            row = ScaleRow(count, "hnsw", build["M"], build["ef_construction"], ef, threads, len(queries), k10,
+                           k100, recall(found10, truth, 10), recall(found100, truth, 10),
+                           recall(found100, truth, CANDIDATES), build)
+            log(f"  hnsw {fmt_count(count)} M={build['M']} efC={build['ef_construction']} ef={ef} "
+                f"threads={threads}: recall@10 {row.recall10:.4f}, p95 {k10['p95']:.2f} ms (k=10), "
+                f"{k100['p95']:.2f} ms (k={CANDIDATES})")
+            rows.append(row)
     return rows
 
 
@@ -507,33 +562,45 @@ def meets_target(row: ScaleRow) -> bool:
     return row.recall10 >= TARGET_RECALL and row.k10["p95"] <= TARGET_MS
 
 
-def flat_crossover(flat_path: Path, largest: int, known: dict[int, dict[str, float]],
-                   queries: np.ndarray) -> dict[int, dict[str, float]]:
-    """Exact search latency at k=CANDIDATES for growing prefixes of the largest flat index."""
+def flat_crossover(flat_path: Path, largest: int, known: dict[tuple[int, int], dict[str, float]],
+                   queries: np.ndarray, thread_counts: list[int]) -> dict[int, dict[int, dict[str, float]]]:
+    """Exact search latency at k=CANDIDATES for growing prefixes of the largest flat index.
+
+    Returns {FAISS threads: {size: stats}}; sizes already measured in the scale run are reused,
+    and a thread setting is no longer timed at sizes past the one where its p50 exceeded
+    FLAT_GIVE_UP_MS (its 10 ms crossing is behind it by then).
+    """
     index = vectors.load_vector_index(flat_path)
-    results = dict(known)
+    results: dict[int, dict[int, dict[str, float]]] = {t: {} for t in thread_counts}
+    for (size, threads), stats in known.items():
+        results[threads][size] = stats
     for size in CROSSOVER_SIZES:
-        if size > largest or size in results:
+        wanted = [t for t in thread_counts if size not in results[t]
+                  and all(s["p50"] <= FLAT_GIVE_UP_MS for n, s in results[t].items() if n < size)]
+        if size > largest or not wanted:
             continue
         prefix = faiss.IndexFlatIP(index.d)
         prefix.add(index.reconstruct_n(0, size))
-        log(f"  flat crossover at {fmt_count(size)}")
-        _, stats = time_queries(prefix, queries[:FLAT_QUERIES_LARGE], CANDIDATES)
-        results[size] = stats
+        for threads in wanted:
+            log(f"  flat crossover at {fmt_count(size)}, FAISS threads {threads}")
+            with faiss_threads(threads):
+                _, results[threads][size] = time_queries(prefix, queries[:FLAT_QUERIES_LARGE], CANDIDATES)
         del prefix
-    return dict(sorted(results.items()))
+    return {t: dict(sorted(points.items())) for t, points in results.items()}
 
 
-def crossing(points: dict[int, dict[str, float]], key: str, limit_ms: float) -> int | None:
-    """The size where the `key` latency first reaches `limit_ms`, linearly interpolated."""
+def crossing(points: dict[int, dict[str, float]], key: str, limit_ms: float) -> tuple[int, str] | None:
+    """Where the `key` latency first reaches `limit_ms`: (size, "~") interpolated linearly,
+    (smallest size, "<") when already there at the smallest size, None when never reached."""
     previous: tuple[int, float] | None = None
     for size, stats in points.items():
         value = stats[key]
         if value >= limit_ms:
             if previous is None:
-                return size
+                return size, "<"
             low_size, low_value = previous
-            return int(low_size + (limit_ms - low_value) * (size - low_size) / (value - low_value))
+            estimate = low_size + (limit_ms - low_value) * (size - low_size) / (value - low_value)
+            return int(float(f"{estimate:.2g}")), "~"
         previous = (size, value)
     return None
 
@@ -546,7 +613,7 @@ def argsort_cost(sizes: list[int], repeats: int = 5) -> dict[int, dict[str, floa
         scores = np.zeros(size, dtype=np.float32)
         hit = rng.choice(size, max(1, size // 100), replace=False)
         scores[hit] = rng.random(hit.size, dtype=np.float32) * 20
-        timings = {"argsort": [], "argpartition": []}
+        timings: dict[str, list[float]] = {"argsort": [], "argpartition": []}
         for _ in range(repeats):
             started = time.perf_counter()
             np.argsort(-scores)[:CANDIDATES]
@@ -565,19 +632,26 @@ class ScaleResult:
 
     sizes: list[int]
     rows: list[ScaleRow]
-    crossover: dict[int, dict[str, float]]
+    crossover: dict[int, dict[int, dict[str, float]]]
     argsort: dict[int, dict[str, float]]
     calibration: dict[str, dict[str, float]]
     niceness: int
+    default_threads: int
     fallback_built: bool = False
 
 
 def bench_scale(sizes: list[int], variants: list[tuple[int, int]], niceness: int, workdir: Path,
                 real_vectors: np.ndarray) -> ScaleResult:
-    """Builds (niced child) and queries (here) for every size; efSearch sweep per HNSW build."""
+    """Builds (niced child) and queries (here) for every size; efSearch sweep per HNSW build.
+
+    Flat search is timed with FAISS's default thread count and with one thread; the HNSW
+    sweep with the default, plus the current efSearch with one thread.
+    """
     current = (vectors.HNSW_NEIGHBOURS, vectors.HNSW_EF_CONSTRUCTION)
+    default_threads = faiss.omp_get_max_threads()
+    thread_counts = list(dict.fromkeys([default_threads, 1]))
     rows: list[ScaleRow] = []
-    flat_latency: dict[int, dict[str, float]] = {}
+    flat_latency: dict[tuple[int, int], dict[str, float]] = {}
     fallback_built = False
     for seed, count in enumerate(sizes, start=1):
         size_variants = variants if count < LARGE else [current]
@@ -586,36 +660,42 @@ def bench_scale(sizes: list[int], variants: list[tuple[int, int]], niceness: int
         builds = run_builds(count, seed, folder, True, size_variants, niceness)
         queries = np.load(folder / "queries.npy")
         truth = np.load(folder / "gt.npy")
-        by_name = {b["name"]: b for b in builds}
-        flat_row = measure_flat(count, folder, by_name["flat"], queries)
-        rows.append(flat_row)
-        flat_latency[count] = flat_row.k100
-        for build in builds:
-            if build["kind"] == "hnsw":
-                rows.extend(measure_hnsw(count, folder / f"{build['name']}.faiss", build, queries, truth, EF_SWEEP))
+        for row in measure_flat(count, folder, next(b for b in builds if b["kind"] == "flat"), queries,
+                                thread_counts):
+            rows.append(row)
+            if row.queries >= FLAT_QUERIES_LARGE and count > 20_000:
+                flat_latency[(count, row.faiss_threads)] = row.k100
+        hnsw_builds = [b for b in builds if b["kind"] == "hnsw"]
+        for build in hnsw_builds:
+            path = folder / f"{build['name']}.faiss"
+            rows.extend(measure_hnsw(count, path, build, queries, truth, EF_SWEEP, default_threads))
+            if default_threads != 1 and (build["M"], build["ef_construction"]) == current:
+                rows.extend(measure_hnsw(count, path, build, queries, truth, (vectors.HNSW_EF_SEARCH,), 1))
         if count >= LARGE and not any(meets_target(r) for r in rows if r.count == count and r.kind == "hnsw"):
             log(f"scale {fmt_count(count)}: target missed with {current}; trying M={FALLBACK_VARIANT[0]}, "
                 f"efConstruction={FALLBACK_VARIANT[1]}")
-            extra = run_builds(count, seed, folder, False, [FALLBACK_VARIANT], niceness)
-            for build in extra:
-                rows.extend(measure_hnsw(count, folder / f"{build['name']}.faiss", build, queries, truth, EF_SWEEP))
+            for build in run_builds(count, seed, folder, False, [FALLBACK_VARIANT], niceness):
+                rows.extend(measure_hnsw(count, folder / f"{build['name']}.faiss", build, queries, truth, EF_SWEEP,
+                                         default_threads))
             fallback_built = True
         if count != sizes[-1]:
             shutil.rmtree(folder, ignore_errors=True)
     largest = sizes[-1]
-    last_queries = np.load(workdir / f"n{largest}" / "queries.npy")
-    crossover = flat_crossover(workdir / f"n{largest}" / "flat.faiss", largest, flat_latency, last_queries)
+    last = workdir / f"n{largest}"
+    crossover = flat_crossover(last / "flat.faiss", largest, flat_latency, np.load(last / "queries.npy"),
+                               thread_counts)
     synthetic, _ = synthetic_vectors(len(real_vectors), 0, seed=99)
     calibration = {"real e5 sentence vectors (this index)": structure_stats(real_vectors),
                    "synthetic, same count": structure_stats(synthetic)}
-    return ScaleResult(sizes, rows, crossover, argsort_cost(sizes), calibration, niceness, fallback_built)
+    return ScaleResult(sizes, rows, crossover, argsort_cost(sizes), calibration, niceness, default_threads,
+                       fallback_built)
 
 
 # --------------------------------------------------------------------------- report
 
 
 def render(machine: Machine, latency: list[LatencyResult], ingest_runs: list[IngestResult],
-           throughput: ThroughputResult, scale: ScaleResult | None, quick: bool, model_load_s: float) -> str:
+           throughput: list[ThroughputResult], scale: ScaleResult | None, quick: bool, model_load_s: float) -> str:
     """The Markdown between the retrieval markers."""
     out: list[str] = []
     busy = max(machine.load_start[0], machine.load_end[0]) > 0.5 * machine.nproc
@@ -626,7 +706,7 @@ def render(machine: Machine, latency: list[LatencyResult], ingest_runs: list[Ing
     out.append("")
     out.append(table(["", ""], [
         ["CPU", f"{machine.cpu}, `nproc` = {machine.nproc}, {machine.memory_gib:.0f} GiB RAM"],
-        ["Threads", f"torch default {machine.torch_threads}, FAISS OpenMP {machine.faiss_threads}"],
+        ["Threads", f"torch default {machine.torch_threads}, FAISS OpenMP default {machine.faiss_threads}"],
         ["Versions", ", ".join(f"{k} {v}" for k, v in machine.versions.items())],
         ["Load average (1/5/15 min)", f"start {' / '.join(map(str, machine.load_start))}, "
                                       f"end {' / '.join(map(str, machine.load_end))}"],
@@ -635,33 +715,47 @@ def render(machine: Machine, latency: list[LatencyResult], ingest_runs: list[Ing
         out.append("")
         out.append(f"> **Shared machine.** These numbers were taken on a shared {machine.nproc}-core machine while "
                    "other jobs (Rasa training and tests) were running: the load average exceeded half the core "
-                   "count. Latencies and build times are therefore pessimistic and noisy; compare runs only with "
+                   "count. Wall-clock latencies and build times are therefore pessimistic and noisy (multi-threaded "
+                   "code suffers most); CPU-time columns are the load-independent cost. Compare runs only at "
                    "similar load.")
     out.append("")
+    out.extend(render_latency(latency, model_load_s))
+    out.extend(render_ingest(ingest_runs))
+    out.extend(render_throughput(throughput))
+    if scale is not None:
+        out.extend(render_scale(scale))
+    return "\n".join(out).rstrip() + "\n"
 
-    out.append("### Search latency (`Searcher.search`, real index)")
-    out.append("")
-    first = latency[0]
-    out.append(f"Warm latency on the current index for the questions of `dev.jsonl`, {first.total['n']} timed "
-               "queries per row after one untimed pass. *Encode* is the e5 query embedding, *rest* is "
-               "`search_vector` (BM25, FAISS, sentence rescoring, fusion, entities). Target: total p95 "
-               f"≤ {SEARCH_TARGET_P95_MS:.0f} ms. Embedding model load (cold start, once per process): "
+
+def render_latency(latency: list[LatencyResult], model_load_s: float) -> list[str]:
+    """The `Searcher.search` latency part of the report."""
+    out = ["### Search latency (`Searcher.search`, real index)", ""]
+    out.append(f"Warm latency on the current index for the questions of `dev.jsonl`, {latency[0].total['n']} timed "
+               "queries per row after one untimed pass. *Encode* is the e5 query embedding (`Searcher.encode`), "
+               "*rest* is `search_vector` (BM25, FAISS, sentence rescoring, fusion, entities); total = encode + "
+               "rest = `Searcher.search`. *Encode CPU* is process CPU time (all threads) per query. Target: total "
+               f"p95 ≤ {SEARCH_TARGET_P95_MS:.0f} ms. Embedding model load (cold start, once per process): "
                f"{model_load_s:.1f} s.")
     out.append("")
     rows = []
     for result in latency:
         verdict = "yes" if result.total["p95"] <= SEARCH_TARGET_P95_MS else "**no**"
-        rows.append([str(result.torch_threads), str(result.total["n"]), fmt(result.encode["p50"]),
-                     fmt(result.encode["p95"]), fmt(result.rest["p50"]), fmt(result.rest["p95"]),
-                     fmt(result.total["p50"]), f"**{fmt(result.total['p95'])}**", fmt(result.total["p99"]), verdict])
-    out.append(table(["torch threads", "queries", "encode p50 ms", "encode p95 ms", "rest p50 ms", "rest p95 ms",
-                      "total p50 ms", "total p95 ms", "total p99 ms", f"p95 ≤ {SEARCH_TARGET_P95_MS:.0f} ms"], rows))
+        rows.append([str(result.torch_threads), str(result.faiss_threads), fmt(result.encode["p50"]),
+                     fmt(result.encode["p95"]), fmt(result.encode_cpu["p50"]), fmt(result.rest["p50"]),
+                     fmt(result.rest["p95"]), fmt(result.total["p50"]), f"**{fmt(result.total['p95'])}**",
+                     fmt(result.total["p99"]), verdict])
+    out.append(table(["torch threads", "FAISS threads", "encode p50 ms", "encode p95 ms", "encode CPU p50 ms",
+                      "rest p50 ms", "rest p95 ms", "total p50 ms", "total p95 ms", "total p99 ms",
+                      f"p95 ≤ {SEARCH_TARGET_P95_MS:.0f} ms"], rows))
     out.append("")
+    return out
 
-    out.append("### Index build (`bot.ingest.ingest`, real corpus)")
-    out.append("")
-    out.append("Into a temporary folder; the embedding model is already loaded. Each chunk is embedded once "
-               "as a passage and once per sentence, so *texts embedded* = chunks + sentences.")
+
+def render_ingest(ingest_runs: list[IngestResult]) -> list[str]:
+    """The ingest part of the report."""
+    out = ["### Index build (`bot.ingest.ingest`, real corpus)", ""]
+    out.append("Into a temporary folder, torch default threads; the embedding model is already loaded. Each chunk "
+               "is embedded once as a passage and once per sentence, so *texts embedded* = chunks + sentences.")
     out.append("")
     rows = []
     for run in ingest_runs:
@@ -672,21 +766,22 @@ def render(machine: Machine, latency: list[LatencyResult], ingest_runs: list[Ing
     out.append(table(["run", "files", "chunks", "chunks embedded", "sentences embedded", "seconds", "chunks/s",
                       "texts embedded/s"], rows))
     out.append("")
+    return out
 
-    out.append("### Embedding throughput (`Embedder.encode_passages`)")
-    out.append("")
-    out.append(f"{throughput.passages} synthetic Danish passages, each a random recombination of corpus sentences "
-               f"(mean {throughput.mean_words:.0f} words), after one warm-up batch.")
+
+def render_throughput(throughput: list[ThroughputResult]) -> list[str]:
+    """The embedding throughput part of the report."""
+    first = throughput[0]
+    out = ["### Embedding throughput (`Embedder.encode_passages`)", ""]
+    out.append(f"{first.passages} synthetic Danish passages, each a random recombination of corpus sentences "
+               f"(mean {first.mean_words:.0f} words), batch {first.batch_size}, after one warm-up batch. The first "
+               "row is torch's default thread count.")
     out.append("")
     out.append(table(["passages", "batch", "torch threads", "seconds", "passages/s", "words/s"], [[
-        str(throughput.passages), str(throughput.batch_size), str(throughput.torch_threads),
-        fmt(throughput.seconds, 1), fmt(throughput.passages / throughput.seconds),
-        fmt(throughput.passages * throughput.mean_words / throughput.seconds, 0)]]))
+        str(r.passages), str(r.batch_size), str(r.torch_threads), fmt(r.seconds, 1), fmt(r.passages / r.seconds),
+        fmt(r.passages * r.mean_words / r.seconds, 0)] for r in throughput]))
     out.append("")
-
-    if scale is not None:
-        out.extend(render_scale(scale))
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 def render_scale(scale: ScaleResult) -> list[str]:
@@ -700,12 +795,15 @@ def render_scale(scale: ScaleResult) -> list[str]:
         f"noise ×{NOISE}, centroid and noise spectra falling as i^-{SPECTRUM_DECAY}; {SCALE_QUERIES} held-out "
         "queries from the same topics. Indexes are built by `bot.vectors.build_vector_index` (other HNSW "
         f"constants patched in for the sweep) in a child process under `nice -n {scale.niceness}`, so build wall "
-        "times depend on the other load (CPU seconds do not); queries are single-vector "
-        f"`bot.vectors.search_vectors` calls at normal priority. Exact flat search is timed on "
-        f"{FLAT_QUERIES_LARGE} queries at ≥ {fmt_count(LARGE)} vectors. Recall is against exact flat search. "
+        "times depend on the other load (CPU seconds much less). Queries are single-vector "
+        "`bot.vectors.search_vectors` calls at normal priority, timed on all queries except for exact search "
+        f"above 20k vectors ({FLAT_QUERIES_LARGE} queries; {FLAT_QUERIES_SLOW} multi-threaded ones from "
+        f"{fmt_count(LARGE)}), and the crossover sweep stops a thread setting once its p50 passes "
+        f"{FLAT_GIVE_UP_MS:.0f} ms. Recall is against exact flat search. "
         f"k = {CANDIDATES} is what `Searcher` asks for (`CANDIDATES`); HNSW then searches with "
-        f"max(efSearch, {CANDIDATES}). Current constants: M = {current[0]}, efConstruction = {current[1]}, "
-        f"efSearch = {current[2]}, EXACT_SEARCH_MAX = {vectors.EXACT_SEARCH_MAX:,}.")
+        f"max(efSearch, {CANDIDATES}). Index file = `faiss.write_index` size ≈ its memory. Current constants: "
+        f"M = {current[0]}, efConstruction = {current[1]}, efSearch = {current[2]}, "
+        f"EXACT_SEARCH_MAX = {vectors.EXACT_SEARCH_MAX:,}.")
     out.append("")
     out.append("How close the synthetic data is to real e5 vectors (after removing their common mean "
                "direction): mean cosine to the nearest neighbour and participation ratio of the spectrum "
@@ -723,23 +821,23 @@ def render_scale(scale: ScaleResult) -> list[str]:
         if row.kind == "hnsw" and row.ef_search != vectors.HNSW_EF_SEARCH:
             continue
         params = "exact" if row.kind == "flat" else f"M={row.neighbours}, efC={row.ef_construction}, ef={row.ef_search}"
-        rows.append([fmt_count(row.count), row.kind, params, fmt(row.build["wall_s"]), fmt(row.build["cpu_s"]),
-                     fmt_bytes(row.build["bytes"]), fmt_bytes(max(row.build["rss_delta"], 0)),
-                     fmt(row.k10["p50"], 2), fmt(row.k10["p95"], 2), fmt(row.k100["p95"], 2),
+        rows.append([fmt_count(row.count), row.kind, params, str(row.faiss_threads), fmt(row.build["wall_s"]),
+                     fmt(row.build["cpu_s"]), fmt_bytes(row.build["bytes"]), fmt(row.k10["p50"], 2),
+                     fmt(row.k10["p95"], 2), fmt(row.k100["p50"], 2), fmt(row.k100["p95"], 2),
                      fmt(row.recall10, 4), fmt(row.recall100, 4)])
-    out.append(table(["vectors", "index", "parameters", "build s (wall)", "build s (CPU)", "index file",
-                      "RSS growth", "p50 ms k=10", "p95 ms k=10", f"p95 ms k={CANDIDATES}", "recall@10",
-                      f"recall@{CANDIDATES}"], rows))
+    out.append(table(["vectors", "index", "parameters", "FAISS threads", "build s (wall)", "build s (CPU)",
+                      "index file", "p50 ms k=10", "p95 ms k=10", f"p50 ms k={CANDIDATES}", f"p95 ms k={CANDIDATES}",
+                      "recall@10", f"recall@{CANDIDATES}"], rows))
     out.append("")
 
     out.append("#### HNSW: efSearch sweep")
     out.append("")
-    out.append(f"✓ = meets the target recall@10 ≥ {TARGET_RECALL} with p95 ≤ {TARGET_MS:.0f} ms (k=10 search). "
-               f"The k={CANDIDATES} columns are the call `Searcher` makes.")
+    out.append(f"FAISS threads {scale.default_threads}. ✓ = meets the target recall@10 ≥ {TARGET_RECALL} with "
+               f"p95 ≤ {TARGET_MS:.0f} ms (k=10 search). The k={CANDIDATES} columns are the call `Searcher` makes.")
     out.append("")
     rows = []
     for row in scale.rows:
-        if row.kind != "hnsw":
+        if row.kind != "hnsw" or row.faiss_threads != scale.default_threads:
             continue
         rows.append([fmt_count(row.count), str(row.neighbours), str(row.ef_construction), str(row.ef_search),
                      fmt(row.recall10, 4), fmt(row.k10["p50"], 2), fmt(row.k10["p95"], 2),
@@ -752,17 +850,29 @@ def render_scale(scale: ScaleResult) -> list[str]:
 
     out.append(f"#### Exact (flat) search latency by size, k={CANDIDATES}")
     out.append("")
-    out.append(table(["vectors", "p50 ms", "p95 ms"], [
-        [fmt_count(size), fmt(stats["p50"], 2), fmt(stats["p95"], 2)] for size, stats in scale.crossover.items()]))
+    threads = list(scale.crossover)
+    sizes = sorted({size for points in scale.crossover.values() for size in points})
+    labels = {"p50": "p50", "p95": "p95", "cpu_p50": "CPU p50"}
+    header = ["vectors"] + [f"{label} ms, {t} FAISS thread{'s' if t > 1 else ''}" for t in threads
+                            for label in labels.values()]
+    rows = []
+    for size in sizes:
+        row = [fmt_count(size)]
+        for t in threads:
+            stats = scale.crossover[t].get(size)
+            row += [fmt(stats[key], 2) for key in labels] if stats else ["–"] * len(labels)
+        rows.append(row)
+    out.append(table(header, rows))
     out.append("")
-    p50_cross = crossing(scale.crossover, "p50", TARGET_MS)
-    p95_cross = crossing(scale.crossover, "p95", TARGET_MS)
-
-    def describe(value: int | None) -> str:
-        return f"~{value:,} vectors" if value is not None else "beyond the largest size measured"
-
-    out.append(f"Flat search reaches {TARGET_MS:.0f} ms at {describe(p50_cross)} (p50) and "
-               f"{describe(p95_cross)} (p95).")
+    out.append("*CPU p50* is process CPU time per query (all threads): with one thread it is what the query costs "
+               "on an idle core.")
+    out.append("")
+    crossings: dict[int, dict[str, tuple[int, str] | None]] = {}
+    for t, points in scale.crossover.items():
+        crossings[t] = {key: crossing(points, key, TARGET_MS) for key in labels}
+        out.append(f"- {t} FAISS thread{'s' if t > 1 else ''}: exact search reaches {TARGET_MS:.0f} ms at "
+                   + ", ".join(f"{describe_crossing(crossings[t][key], max(points))} ({label})"
+                               for key, label in labels.items()) + ".")
     out.append("")
 
     out.append(f"#### Picking BM25 candidates (`np.argsort(-scores)[:{CANDIDATES}]` in `search.py`)")
@@ -773,26 +883,38 @@ def render_scale(scale: ScaleResult) -> list[str]:
         [fmt_count(size), fmt(cost["argsort"], 2), fmt(cost["argpartition"], 2)]
         for size, cost in scale.argsort.items()]))
     out.append("")
-    out.extend(recommendation(scale, p95_cross))
+    out.extend(recommendation(scale, crossings))
     return out
 
 
-def recommendation(scale: ScaleResult, flat_p95_cross: int | None) -> list[str]:
+def describe_crossing(value: tuple[int, str] | None, largest: int) -> str:
+    """A crossing point in words."""
+    if value is None:
+        return f"none of the sizes measured (up to {largest:,})"
+    size, how = value
+    return f"fewer than {size:,} vectors" if how == "<" else f"~{size:,} vectors"
+
+
+def recommendation(scale: ScaleResult, crossings: dict[int, dict[str, tuple[int, str] | None]]) -> list[str]:
     """Recommended constants, derived from the measurements."""
     largest = max(scale.sizes)
-    candidates = [r for r in scale.rows if r.kind == "hnsw" and r.count == largest and meets_target(r)]
-    out = ["#### Recommendation", ""]
+    candidates = [r for r in scale.rows if r.kind == "hnsw" and r.count == largest and meets_target(r)
+                  and r.faiss_threads == scale.default_threads]
+    out = ["#### Derived from these numbers", ""]
     if not candidates:
-        out.append(f"No HNSW setting measured at {fmt_count(largest)} met recall@10 ≥ {TARGET_RECALL} with "
+        out.append(f"- No HNSW setting measured at {fmt_count(largest)} met recall@10 ≥ {TARGET_RECALL} with "
                    f"p95 ≤ {TARGET_MS:.0f} ms.")
     else:
-        best = min(candidates, key=lambda r: (r.neighbours, r.ef_construction, r.ef_search))
-        out.append(f"At {fmt_count(largest)} vectors the smallest measured setting that meets the target is "
-                   f"M = {best.neighbours}, efConstruction = {best.ef_construction}, efSearch = {best.ef_search} "
-                   f"(recall@10 {best.recall10:.4f}, p95 {best.k10['p95']:.2f} ms at k=10, "
-                   f"{best.k100['p95']:.2f} ms at k={CANDIDATES}).")
-    if flat_p95_cross is not None:
-        out.append(f"Exact search passes {TARGET_MS:.0f} ms p95 at ~{flat_p95_cross:,} vectors on this machine; "
+        cheapest = min(candidates, key=lambda r: (r.neighbours, r.ef_construction, r.ef_search))
+        out.append(f"- At {fmt_count(largest)} vectors the cheapest measured setting meeting the target is "
+                   f"M = {cheapest.neighbours}, efConstruction = {cheapest.ef_construction}, efSearch = "
+                   f"{cheapest.ef_search}: recall@10 {cheapest.recall10:.4f}, p95 {cheapest.k10['p95']:.2f} ms at "
+                   f"k=10, {cheapest.k100['p95']:.2f} ms at k={CANDIDATES}.")
+    for t, found in crossings.items():
+        largest_flat = max(scale.crossover[t])
+        out.append(f"- Exact search, {t} FAISS thread{'s' if t > 1 else ''}: {TARGET_MS:.0f} ms at "
+                   f"{describe_crossing(found['p95'], largest_flat)} (p95), "
+                   f"{describe_crossing(found['cpu_p50'], largest_flat)} (CPU p50); "
                    f"EXACT_SEARCH_MAX = {vectors.EXACT_SEARCH_MAX:,}.")
     out.append("")
     return out
@@ -896,7 +1018,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"wrote {args.output}")
     if args.json:
         raw = {"machine": asdict(machine), "latency": [asdict(r) for r in latency],
-               "ingest": [asdict(r) for r in ingest_runs], "throughput": asdict(throughput),
+               "ingest": [asdict(r) for r in ingest_runs], "throughput": [asdict(r) for r in throughput],
                "scale": asdict(scale) if scale else None}
         args.json.write_text(json.dumps(raw, indent=2, default=str))
     print(body)

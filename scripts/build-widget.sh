@@ -3,6 +3,7 @@
 # beside the widget (bot/web/vendor/, not committed). Run by the set-up command; needs npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v npm >/dev/null || { echo "npm is needed for the chat widget (Debian: apt-get install npm)" >&2; exit 1; }
 
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -12,7 +12,7 @@ HOST="${BIND_HOST:-127.0.0.1}"
 RUN_DIR="${RUN_DIR:-$PWD/run}"
 RASA_MODEL="${RASA_MODEL:-models/bot.tar.gz}"
 READY_TIMEOUT="${READY_TIMEOUT:-180}"
-CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
+export CORS_ORIGINS="${CORS_ORIGINS:-http://127.0.0.1:$WEB_PORT http://localhost:$WEB_PORT}"
 mkdir -p "$RUN_DIR"
 
 pids=()
@@ -71,7 +71,7 @@ wait_ready "Rasa server" "$rasa_pid" "$RUN_DIR/rasa.log" rasa_has_model
 
 cat <<EOF
 READY
-  chat page:      http://127.0.0.1:$WEB_PORT/
+  chat page:      http://127.0.0.1:$WEB_PORT/?server=http://127.0.0.1:$RASA_PORT
   Rasa REST:      http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
   action server:  http://127.0.0.1:$ACTION_PORT/health
   logs:           $RUN_DIR/{actions,rasa,web}.log

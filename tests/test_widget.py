@@ -172,10 +172,12 @@ def test_herning_question_gets_an_answer_with_its_sources(page: Page, running_bo
         if source["url"].startswith(("http://", "https://")):
             expect(item.get_by_role("link")).to_have_attribute("href", source["url"])
 
-    toggle = answer.get_by_role("button", name="Vis uddrag").first
+    toggle = answer.locator(".tiw-excerpt-toggle").first
+    expect(toggle).to_have_text("Vis uddrag")
     expect(toggle).to_have_attribute("aria-expanded", "false")
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(toggle).to_have_text("Skjul uddrag")
     excerpt = answer.locator(".tiw-excerpt").first
     expect(excerpt).to_be_visible()
     expect(excerpt).to_have_text(expected[0]["passage"])
@@ -192,9 +194,14 @@ def test_source_is_a_safe_link_with_publisher_title_and_year(page: Page):
     expect(answer.locator(".tiw-source").first).to_contain_text("2021")
 
 
-def test_screenshot_of_an_answer(page: Page, tmp_path):
+def test_screenshot_of_an_answer(context: BrowserContext, running_bot, tmp_path):
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    open_chat(page, running_bot)
     ask(page, VIVE)
     expect(page.locator(".tiw-kind--answer .tiw-source-link")).to_be_visible()
+    page.locator(".tiw-log").evaluate("log => { log.scrollTop = log.scrollHeight; }")  # sources and 👍/👎
+    page.get_by_role("textbox", name=INPUT).blur()
     shot = tmp_path / "widget.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
@@ -232,6 +239,17 @@ def test_conversation_survives_a_reload(page: Page, running_bot):
     assert said == ["hej", HERNING], "the reloaded page did not continue the same Rasa conversation"
 
 
+def test_new_conversation_button_starts_afresh(page: Page):
+    ask(page, "hej")
+    before = session_id(page)
+    page.get_by_role("button", name="Ny samtale").click()
+    expect(page.locator(".tiw-msg--user")).to_have_count(0)
+    expect(page.get_by_role("group", name="Forslag til spørgsmål")).to_be_visible()
+    assert session_id(page) != before
+    ask(page, "hej")
+    expect(page.locator(".tiw-msg--bot")).to_have_count(2)
+
+
 def test_html_from_the_user_is_shown_as_text(page: Page):
     page.evaluate("window.__xss = 0")
     ask(page, XSS)
@@ -249,7 +267,7 @@ def test_hostile_bot_messages_are_inert(context: BrowserContext, running_bot):
         "recipient_id": "x",
         "text": "<b>fed</b><script>window.__pwned = 1</script>",
         "buttons": [{"title": "<img src=x onerror=alert(2)>", "payload": "hej"}],
-        "custom": {"kind": "answer", "text": "x", "confidence": 1, "sources": [
+        "custom": {"kind": "answer x\" onclick=\"alert(7)", "text": "x", "confidence": 1, "sources": [
             {"file": "a", "title": "<i>Titel</i>", "publisher": "<img src=x onerror=alert(3)>", "year": 2020,
              "url": "javascript:alert(4)", "passage": "<svg onload=alert(5)>", "score": 1},
             {"file": "b", "title": "Data-URL", "publisher": "P", "year": None,
@@ -304,7 +322,8 @@ def test_feedback_buttons_reach_the_bot(page: Page, running_bot):
 
 
 def test_a_whole_round_by_keyboard_only(page: Page):
-    page.keyboard.press("Escape")  # the open chat closes and focus goes to the launcher
+    tab_to(page, INPUT)  # from the top of the page into the open chat
+    page.keyboard.press("Escape")  # the chat closes and focus goes to the launcher
     launcher = page.get_by_role("button", name="Chat: spørg om tidlig indsats")
     expect(launcher).to_be_focused()
     expect(launcher).to_have_attribute("aria-expanded", "false")
@@ -336,7 +355,7 @@ def test_no_serious_accessibility_violations(page: Page):
     page.locator(".tiw-kind--answer").get_by_role("button", name="Vis uddrag").first.click()
     ask(page, EMERGENCY)
     violations = axe_violations(page)
-    assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert [v for v in violations if v["impact"] in ("serious", "critical")] == [], violations
     assert violations == []
 
 
@@ -361,6 +380,10 @@ def test_works_at_360_px(browser: Browser, running_bot):
                         page.get_by_role("button", name="Luk chatten")):
             expect(control).to_be_in_viewport()
         assert [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")] == []
+        page.get_by_role("button", name="Luk chatten").click()
+        launcher = page.get_by_role("button", name="Chat: spørg om tidlig indsats")
+        expect(launcher).to_be_in_viewport(ratio=1)
+        assert launcher.bounding_box()["width"] <= 64  # an icon on phones, not a bar over the page
     finally:
         context.close()
 
@@ -378,6 +401,31 @@ def test_falls_back_to_rest_when_socketio_cannot_connect(context: BrowserContext
     assert [e["text"] for e in stored_events(running_bot, sender, "user")] == [VIVE]
 
 
+def test_configured_by_data_attributes(context: BrowserContext, running_bot):
+    """inline.html: the widget inside the page, in English, with its own title, colour and strings."""
+    page = context.new_page()
+    page.goto(f"{running_bot.web_url}/inline.html?server={running_bot.rasa_url}")
+    chat = page.locator("#chat")
+    expect(chat.get_by_role("heading", name="Ask the municipality")).to_be_visible()
+    expect(chat.get_by_role("textbox", name="Type your question")).to_have_accessible_description(
+        "No names, please, and no CPR numbers.")
+    expect(chat.get_by_role("group", name="Suggested questions").get_by_role("button")).to_have_text(
+        ["What did Herning invest, and what did they get back?"])
+    expect(page.get_by_role("button", name="Close the chat")).to_have_count(0)  # inline: nothing to close
+    expect(chat.locator(".tiw-send")).to_have_css("background-color", "rgb(91, 42, 134)")
+    expect(chat.locator(".tiw")).to_have_attribute("lang", "en")
+    expect(chat.locator(".tiw")).to_have_attribute("data-connection", "socket")
+    chat.get_by_role("button", name="What did Herning invest, and what did they get back?").click()
+    expect(chat.locator(".tiw-msg--bot")).to_have_count(2)
+    assert [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")] == []
+
+
+def test_widget_script_is_ascii():
+    """A script inherits the host page's encoding: ASCII keeps the Danish texts intact anywhere."""
+    for name in ("widget.js", "widget.css"):
+        (ROOT / "bot" / "web" / name).read_bytes().decode("ascii")
+
+
 def test_rasa_allows_only_the_configured_origins(running_bot):
     webhook = f"{running_bot.rasa_url}/webhooks/rest/webhook"
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
@@ -388,3 +436,17 @@ def test_rasa_allows_only_the_configured_origins(running_bot):
     handshake = requests.get(f"{running_bot.rasa_url}/socket.io/?EIO=4&transport=polling",
                              headers={"Origin": "https://evil.example"}, timeout=10)
     assert handshake.headers.get("Access-Control-Allow-Origin") in (None, running_bot.web_url)
+
+
+@pytest.mark.xfail(reason="engine.io's Origin check is off (Rasa passes cors_allowed_origins=[]); turning it on "
+                          "broke the page's own socket.io connection in a first try: see the session notes",
+                   strict=False)
+def test_socketio_websocket_refuses_foreign_origins(running_bot):
+    from websockets.sync.client import connect
+
+    url = running_bot.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    with connect(url, origin=running_bot.web_url, open_timeout=10) as ws:
+        assert ws.recv(timeout=10).startswith("0")  # engine.io "open" packet
+    with pytest.raises(Exception):
+        with connect(url, origin="https://evil.example", open_timeout=10) as ws:
+            ws.recv(timeout=10)

@@ -2,13 +2,16 @@
  * Tidlig indsats chat widget: one script tag, no framework.
  *
  *   <script src="https://example.dk/chat/widget.js" defer
- *           data-server="https://bot.example.dk" data-title="Spørg om tidlig indsats"></script>
+ *           data-server="https://bot.example.dk" data-title="Chat med kommunen"></script>
  *
  * Talks to Rasa's socket.io channel (session persistence) and falls back to the REST
  * channel while socket.io is not connected. The conversation (session id and messages)
  * is kept in sessionStorage, so it survives a page reload in the same tab.
  * Every text from the user or the bot is rendered with textContent; links are http(s) only.
  * All options are data attributes on the script tag: see docs/widget.md.
+ *
+ * This file is pure ASCII (Danish letters as \u escapes): a host page that is not UTF-8
+ * would otherwise garble the texts, since a script inherits the page's encoding.
  */
 (function () {
   "use strict";
@@ -21,41 +24,41 @@
 
   const STRINGS = {
     da: {
-      title: "Spørg om tidlig indsats",
-      subtitle: "Svar fra danske rapporter – altid med kilde",
-      launcher: "Chat: spørg om tidlig indsats",
+      title: "Sp\u00f8rg om tidlig indsats",
+      subtitle: "Svar fra danske rapporter \u2013 altid med kilde",
+      launcher: "Chat: sp\u00f8rg om tidlig indsats",
       close: "Luk chatten",
       restart: "Ny samtale",
       restartLabel: "Start en ny samtale (sletter denne samtale i vinduet)",
       log: "Samtale med chatbotten",
       you: "Du skrev:",
       bot: "Chatbotten svarede:",
-      inputLabel: "Skriv dit spørgsmål",
-      placeholder: "Skriv dit spørgsmål …",
+      inputLabel: "Skriv dit sp\u00f8rgsm\u00e5l",
+      placeholder: "Skriv dit sp\u00f8rgsm\u00e5l \u2026",
       send: "Send",
       privacy: "Skriv ikke navne eller CPR-numre.",
-      welcome: "Hej! Jeg svarer på spørgsmål om tidlig forebyggende indsats for børn og unge ud fra danske rapporter og notater, og jeg siger altid, hvor svaret kommer fra. Du kan fx spørge:",
-      examples: "Hvad investerede Herning, og hvad fik de igen?|Hvad viser VIVEs undersøgelse af 18 kommuner?|Hvad er en dialogbaseret underretning?",
-      suggestions: "Forslag til spørgsmål",
-      typing: "Chatbotten skriver …",
+      welcome: "Hej! Jeg svarer p\u00e5 sp\u00f8rgsm\u00e5l om tidlig forebyggende indsats for b\u00f8rn og unge ud fra danske rapporter og notater, og jeg siger altid, hvor svaret kommer fra. Du kan fx sp\u00f8rge:",
+      examples: "Hvad investerede Herning, og hvad fik de igen?|Hvad viser VIVEs unders\u00f8gelse af 18 kommuner?|Hvad er en dialogbaseret underretning?",
+      suggestions: "Forslag til sp\u00f8rgsm\u00e5l",
+      typing: "Chatbotten skriver \u2026",
       sources: "Kilder",
       source: "Kilde",
       showExcerpt: "Vis uddrag",
       hideExcerpt: "Skjul uddrag",
       excerptOf: "fra",
-      opensNewWindow: "(åbner i nyt vindue)",
+      opensNewWindow: "(\u00e5bner i nyt vindue)",
       feedbackQuestion: "Var svaret nyttigt?",
       feedbackUp: "Ja, svaret var nyttigt",
       feedbackDown: "Nej, svaret var ikke nyttigt",
-      emergency: "Vigtigt – handl nu",
-      notice: "Bemærk",
-      errorOffline: "Jeg kan ikke få forbindelse til chatbotten lige nu. Prøv igen om lidt.",
-      errorNoReply: "Jeg fik ikke noget svar fra chatbotten. Prøv at sende dit spørgsmål igen.",
-      reconnecting: "Forbindelsen blev afbrudt. Prøver igen …",
+      emergency: "Vigtigt \u2013 handl nu",
+      notice: "Bem\u00e6rk",
+      errorOffline: "Jeg kan ikke f\u00e5 forbindelse til chatbotten lige nu. Pr\u00f8v igen om lidt.",
+      errorNoReply: "Jeg fik ikke noget svar fra chatbotten. Pr\u00f8v at sende dit sp\u00f8rgsm\u00e5l igen.",
+      reconnecting: "Forbindelsen blev afbrudt. Pr\u00f8ver igen \u2026",
     },
     en: {
       title: "Ask about early intervention",
-      subtitle: "Answers from Danish reports – always with a source",
+      subtitle: "Answers from Danish reports \u2013 always with a source",
       launcher: "Chat: ask about early intervention",
       close: "Close the chat",
       restart: "New chat",
@@ -64,13 +67,13 @@
       you: "You wrote:",
       bot: "The chatbot replied:",
       inputLabel: "Type your question",
-      placeholder: "Type your question …",
+      placeholder: "Type your question \u2026",
       send: "Send",
       privacy: "Do not write names or CPR numbers.",
       welcome: "Hello! I answer questions on early preventive work for children and young people from Danish reports and notes, and I always say where the answer comes from. You could ask:",
       examples: "What did Herning invest, and what did they get back?|What does VIVE's study of 18 municipalities show?|What is a dialogue-based notification?",
       suggestions: "Suggested questions",
-      typing: "The chatbot is typing …",
+      typing: "The chatbot is typing \u2026",
       sources: "Sources",
       source: "Source",
       showExcerpt: "Show excerpt",
@@ -80,11 +83,11 @@
       feedbackQuestion: "Was the answer helpful?",
       feedbackUp: "Yes, the answer was helpful",
       feedbackDown: "No, the answer was not helpful",
-      emergency: "Important – act now",
+      emergency: "Important \u2013 act now",
       notice: "Note",
       errorOffline: "I cannot reach the chatbot right now. Please try again in a moment.",
       errorNoReply: "I got no reply from the chatbot. Please send your question again.",
-      reconnecting: "The connection was lost. Retrying …",
+      reconnecting: "The connection was lost. Retrying \u2026",
     },
   };
 
@@ -142,7 +145,11 @@
   function loadState() {
     try {
       const saved = JSON.parse(sessionStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.messages)) return saved;
+      if (saved && typeof saved.sessionId === "string" && Array.isArray(saved.messages)) {
+        saved.messages = saved.messages.filter((m) => m && typeof m.text === "string"
+          && (m.from === "user" || m.from === "bot") && /^[a-z_]{1,20}$/.test(m.kind || ""));
+        return saved;
+      }
     } catch (_) { /* storage blocked or corrupt: start afresh */ }
     return { sessionId: newId(), messages: [], open: config.open };
   }
@@ -205,8 +212,10 @@
   const id = (name) => `tiw-${name}-${++uid}`;
 
   const ids = { panel: id("panel"), title: id("title"), input: id("input"), privacy: id("privacy") };
-  const log = el("ol", { class: "tiw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-                         "aria-label": t.log, tabindex: "0" });
+  // The scrolling live region (role="log", focusable so keyboard users can scroll it) holds a list.
+  const list = el("ol", { class: "tiw-list" });
+  const log = el("div", { class: "tiw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                          "aria-label": t.log, tabindex: "0" }, list);
   const alertRegion = el("div", { class: "tiw-sr", role: "alert" });
   const statusLine = el("p", { class: "tiw-status", role: "status" });
   const typing = el("div", { class: "tiw-typing", hidden: true, "aria-hidden": "true" },
@@ -223,8 +232,8 @@
     ? el("button", { class: "tiw-icon-button", type: "button", "aria-label": t.close, title: t.close,
                      onclick: () => setOpen(false, true) }, icon("close"))
     : null;
-  const restartButton = el("button", { class: "tiw-text-button", type: "button", "aria-label": t.restartLabel,
-                                       title: t.restartLabel, onclick: restart, text: t.restart });
+  const restartButton = el("button", { class: "tiw-text-button", type: "button", title: t.restartLabel,
+                                       onclick: restart, text: t.restart });
 
   const panel = el("section", { id: ids.panel, class: "tiw-panel", "aria-labelledby": ids.title },
     el("header", { class: "tiw-header" },
@@ -251,7 +260,7 @@
   function applyColours() {
     const vars = { colorPrimary: "--tiw-primary", colorOnPrimary: "--tiw-on-primary",
                    colorEmergency: "--tiw-emergency", colorBackground: "--tiw-bg", colorText: "--tiw-text",
-                   fontFamily: "--tiw-font", height: "--tiw-height" };
+                   fontFamily: "--tiw-font", width: "--tiw-width", height: "--tiw-height" };
     for (const [key, cssVar] of Object.entries(vars)) {
       if (data[key]) host.style.setProperty(cssVar, data[key]);
     }
@@ -264,7 +273,7 @@
     const record = { from: "bot", kind: "welcome", text: t.welcome,
                      buttons: examples.map((q) => ({ title: q, payload: q })) };
     const hasUserMessage = state.messages.some((m) => m.from === "user");
-    log.append(renderMessage(record, { buttons: !hasUserMessage }));
+    list.append(renderMessage(record, { buttons: !hasUserMessage }));
   }
 
   function displayText(record) {
@@ -308,7 +317,7 @@
         : el("cite", { class: "tiw-source-title", text: title });
       const meta = [source.publisher, source.year].filter((v) => v !== null && v !== undefined && v !== "")
         .join(", ");
-      const item = el("li", { class: "tiw-source" }, cite, meta ? el("span", { class: "tiw-source-meta", text: ` – ${meta}` }) : null);
+      const item = el("li", { class: "tiw-source" }, cite, meta ? el("span", { class: "tiw-source-meta", text: ` \u2013 ${meta}` }) : null);
       if (source.passage) {
         const excerptId = id("excerpt");
         const excerpt = el("blockquote", { id: excerptId, class: "tiw-excerpt", hidden: true, text: String(source.passage) });
@@ -367,10 +376,10 @@
   }
 
   function renderAll() {
-    log.replaceChildren();
+    list.replaceChildren();
     renderWelcome();
     state.messages.forEach((record, i) => {
-      log.append(renderMessage(record, { buttons: i === state.messages.length - 1 }));
+      list.append(renderMessage(record, { buttons: i === state.messages.length - 1 }));
     });
   }
 
@@ -383,7 +392,7 @@
       }
     }
     const item = renderMessage(record);
-    log.append(item);
+    list.append(item);
     if (record.kind === "emergency") announceAlert(`${t.emergency}: ${record.text}`);
     scrollTo(item);
   }
@@ -419,7 +428,8 @@
     const sources = Array.isArray(custom.sources) ? custom.sources.filter((s) => s && typeof s === "object")
       .map((s) => ({ title: s.title, publisher: s.publisher, year: s.year, url: s.url, passage: s.passage, file: s.file }))
       : [];
-    return { from: "bot", kind: typeof custom.kind === "string" ? custom.kind : "bot", text, buttons, sources };
+    const kind = typeof custom.kind === "string" && /^[a-z_]{1,20}$/.test(custom.kind) ? custom.kind : "bot";
+    return { from: "bot", kind, text, buttons, sources };
   }
 
   function receive(message) {
