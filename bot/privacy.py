@@ -13,12 +13,17 @@ CPR_PLACEHOLDER = "[CPR-nummer]"
 PHONE_PLACEHOLDER = "[telefonnummer]"
 EMAIL_PLACEHOLDER = "[e-mail]"
 
-# ddmmyy-xxxx with an optional dash or spaces; day 01-31, month 01-12.
-_CPR = re.compile(r"(?<![\d,.])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[\s-]?\d{4}(?![\d,.]?\d)")
+# Not inside a longer number ("1.010203-1234", "12,5"); after letters or a dot ("nr.010203-1234") is fine.
+_NOT_IN_NUMBER = r"(?<!\d)(?<!\d[,.])"
+# ddmmyy-xxxx: day 01-31, month 01-12, the date parts optionally apart ("01 02 03", "01.02.03"),
+# then a dash (spaces around it allowed), a space or nothing.
+_CPR = re.compile(
+    _NOT_IN_NUMBER + r"(?:0[1-9]|[12]\d|3[01])[ .]?(?:0[1-9]|1[0-2])[ .]?\d{2}(?:\s*-\s*|\s)?\d{4}(?![,.]?\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Eight digits, optionally after +45/0045, in groups of 2, 4 or 8 digits; not a year span.
 _PHONE = re.compile(
-    r"(?<![\w,.+-])(?!(?:19|20)\d{2}[\s-](?:19|20)\d{2}\b)(?:(?:\+|00)45[\s-]?)?"
+    _NOT_IN_NUMBER + r"(?<![+-])(?!(?:19|20)\d{2}[\s-](?:19|20)\d{2}\b)(?:(?:\+|00)45[\s-]?)?"
     r"(?:\d{2}[\s-]\d{2}[\s-]\d{2}[\s-]\d{2}|\d{4}[\s-]\d{4}|\d{8})"
     r"(?![\w,.%-]?\d)(?!\s*(?:kr|mio|mia|pct|%))"
 )
