@@ -77,8 +77,9 @@ test: setup validate pytest test-nlu test-stories  ## every test
 pytest: setup  ## unit tests, REST-channel tests against real servers
 	$(PY) -m pytest
 
-validate: $(RASA_VENV)/.installed  ## rasa data validate
+validate: $(RASA_VENV)/.installed $(INDEX)  ## rasa data validate, then examples, corpus metadata, dev-set retrieval floors
 	$(RASA) data validate --fail-on-warnings
+	$(PY) scripts/check_project.py
 
 test-nlu: $(RASA_VENV)/.installed $(SPACY_MODEL)/meta.json  ## NLU on a held-out 20% split, fails below the F1 floor
 	rm -rf results/nlu-split results/nlu

@@ -1,8 +1,9 @@
-"""The command line: `python -m bot {model,ingest,search,ask,eval}`."""
+"""The command line: `python -m bot {model,ingest,search,ask,eval,purge,report}`."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -121,6 +122,64 @@ def _eval_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tracker_store():  # noqa: ANN202 - an SQLAlchemy engine, or None after printing why not
+    from bot.tracker_db import TrackerStoreUnavailable, open_store
+
+    try:
+        return open_store(get_settings().tracker_db_url)
+    except TrackerStoreUnavailable as error:
+        print(f"FEJL / ERROR: {error}", file=sys.stderr)
+        return None
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete one conversation (--sender) or every conversation whose last message is too old."""
+    import time
+    from datetime import datetime
+
+    from bot.purge import of_sender, older_than, purge
+
+    engine = _tracker_store()
+    if engine is None:
+        return 1
+    if args.sender:
+        selection, what = of_sender(args.sender), f"samtalen med afsender {args.sender!r}"
+    else:
+        cutoff = time.time() - args.older_than.total_seconds()
+        selection = older_than(cutoff)
+        what = f"samtaler uden beskeder siden {datetime.fromtimestamp(cutoff):%Y-%m-%d %H:%M}"
+    result = purge(engine, selection, dry_run=args.dry_run)
+    done = "Prøvekørsel, intet er slettet. Ville slette" if args.dry_run else "Slettet"
+    print(f"{done}: samtaler {result.conversations}, hændelser {result.events} ({what}).")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The consultant's to-do list: declined questions, answers with 👎, unsure intents."""
+    from bot.report import EVENT_TYPES, build_report, to_csv, to_markdown
+    from bot.tracker_db import iter_events
+
+    engine = _tracker_store()
+    if engine is None:
+        return 1
+    report = build_report(iter_events(engine, EVENT_TYPES, args.since), args.min_confidence)
+    print(to_csv(report) if args.csv else to_markdown(report, args.since), end="")
+    return 0
+
+
+def _parsed_by(target: str) -> Callable[[str], object]:
+    """An argparse type calling `module:function`, imported on use (so `--help` stays fast);
+    the function's ValueError message becomes the usage error."""
+    module, name = target.split(":")
+
+    def convert(text: str) -> object:
+        try:
+            return getattr(importlib.import_module(module), name)(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return convert
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     settings = get_settings()
@@ -153,6 +212,22 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--url", help="Rasa server URL, e.g. http://127.0.0.1:5005: evaluate through REST")
     evaluate.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
+
+    purge = command("purge", cmd_purge, "delete conversations from the tracker store: those whose last message is "
+                    f"older than the retention period ({settings.retention}), or one sender's on request")
+    which = purge.add_mutually_exclusive_group()
+    which.add_argument("--older-than", type=_parsed_by("bot.purge:parse_age"), default=settings.retention,
+                       metavar="AGE", help=f"age of the last message, e.g. 12h, 30d, 2w (default {settings.retention})")
+    which.add_argument("--sender", metavar="ID", help="delete this sender's conversation (forget me)")
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+
+    report = command("report", cmd_report, "declined questions, answers with thumbs down and low-confidence "
+                     "messages from the tracker store, grouped and counted")
+    report.add_argument("--since", type=_parsed_by("bot.report:parse_since"), metavar="DATE",
+                        help="only events from DATE on, e.g. 2026-11-01")
+    report.add_argument("--csv", action="store_true", help="print CSV instead of Markdown")
+    report.add_argument("--min-confidence", type=float, default=settings.report_min_confidence, metavar="X",
+                        help=f"report messages below this intent confidence (default {settings.report_min_confidence})")
     return parser
 
 

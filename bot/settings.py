@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_EVAL_FILE = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"  # the team's dev question set
 
 
 def _path(name: str, default: Path) -> Path:
@@ -29,17 +30,27 @@ class Settings:
     tracker_db: Path
     top_k: int = 5
     dense_weight: float = 0.6
+    tracker_db_url: str = ""  # SQLAlchemy URL of Rasa's tracker store; default: the SQLite file
+    retention: str = "30d"  # conversations are purged this long after their last message
+    report_min_confidence: float = 0.5  # user messages below this intent confidence are reported
+    dev_eval_file: Path = DEV_EVAL_FILE
 
     @classmethod
     def from_env(cls) -> "Settings":
         """Read the `BOT_*` environment variables, falling back to project defaults."""
+        # The Rasa server's `TRACKER_DB` (endpoints.yml) unless the bot's own variable is set.
+        tracker_db = _path("BOT_TRACKER_DB", _path("TRACKER_DB", PROJECT_ROOT / "tracker.db"))
         return cls(
             corpus_dir=_path("BOT_CORPUS_DIR", PROJECT_ROOT / "corpus"),
             index_dir=_path("BOT_INDEX_DIR", PROJECT_ROOT / "index"),
             model_cache_dir=_path("BOT_MODEL_CACHE", PROJECT_ROOT / ".cache" / "models"),
-            tracker_db=_path("BOT_TRACKER_DB", PROJECT_ROOT / "tracker.db"),
+            tracker_db=tracker_db,
             top_k=int(os.environ.get("BOT_TOP_K", "5")),
             dense_weight=float(os.environ.get("BOT_DENSE_WEIGHT", "0.6")),
+            tracker_db_url=os.environ.get("TRACKER_DB_URL", f"sqlite:///{tracker_db}"),
+            retention=os.environ.get("BOT_RETENTION", "30d"),
+            report_min_confidence=float(os.environ.get("BOT_REPORT_MIN_CONFIDENCE", "0.5")),
+            dev_eval_file=_path("BOT_DEV_EVAL", DEV_EVAL_FILE),
         )
 
 

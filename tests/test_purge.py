@@ -1,0 +1,118 @@
+"""`python -m bot purge`: conversations made through the real REST channel, deleted from the
+real SQLite tracker store by the CLI, checked by reading the file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.purge import parse_age
+from tests.tracker_helpers import connect, event_counts, new_sender, run_cli
+
+DAY = 86400.0
+QUESTION = "Hvad investerede Herning, og hvad fik de igen?"
+
+
+def converse(bot, sender: str, *messages: str) -> None:  # noqa: ANN001 - the RunningBot fixture
+    """Send each message and make sure the bot answered it."""
+    for message in messages:
+        assert bot.send(sender, message), f"no reply to {message!r}"
+
+
+def age(tracker_db: Path, sender: str, seconds: float, keep_last: bool = False) -> None:
+    """Move a conversation's events (all, or all but the last) `seconds` into the past."""
+    last = " AND id < (SELECT MAX(id) FROM events WHERE sender_id = :s)" if keep_last else ""
+    with connect(tracker_db) as db:
+        db.execute(f"UPDATE events SET timestamp = timestamp - :t WHERE sender_id = :s{last}",
+                   {"t": seconds, "s": sender})
+
+
+@pytest.mark.parametrize(("text", "span"), [("12h", timedelta(hours=12)), ("30d", timedelta(days=30)),
+                                            ("2w", timedelta(weeks=2)), (" 7D ", timedelta(days=7))])
+def test_ages_are_read_in_hours_days_and_weeks(text: str, span: timedelta) -> None:
+    assert parse_age(text) == span
+
+
+@pytest.mark.parametrize("text", ["30", "3x", "-1d", "d", "1.5d", ""])
+def test_other_ages_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="brug fx 12h, 30d eller 2w"):
+        parse_age(text)
+
+
+def test_a_bad_age_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(tmp_path / "tracker.db", "purge", "--older-than", "30 dage")
+    assert result.returncode == 2
+    assert "ugyldig alder '30 dage'" in result.stderr
+
+
+def test_a_missing_tracker_store_is_reported_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "tracker.db"
+    result = run_cli(missing, "purge", "--older-than", "30d")
+    assert result.returncode == 1
+    assert f"{missing} findes ikke" in result.stderr
+    assert not missing.exists()
+
+
+@pytest.mark.servers
+def test_purge_by_sender_deletes_that_conversation_without_a_trace(running_bot) -> None:  # noqa: ANN001
+    forget, keep = new_sender("forget"), new_sender("keep")
+    forget_marker, keep_marker = f"xq{forget[-12:]}", f"xq{keep[-12:]}"
+    converse(running_bot, forget, QUESTION, f"Hvad er KIK i Aabenraa? {forget_marker}")
+    converse(running_bot, keep, f"Hvad er KIK i Aabenraa? {keep_marker}")
+    before = event_counts(running_bot.tracker_db, forget, keep)
+    assert before[forget] > 0 and before[keep] > 0
+    assert forget_marker.encode() in running_bot.tracker_db.read_bytes()
+
+    dry = run_cli(running_bot.tracker_db, "purge", "--sender", forget, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"Ville slette: samtaler 1, hændelser {before[forget]}" in dry.stdout
+    assert event_counts(running_bot.tracker_db, forget, keep) == before
+
+    result = run_cli(running_bot.tracker_db, "purge", "--sender", forget)
+    assert result.returncode == 0, result.stderr
+    assert f"Slettet: samtaler 1, hændelser {before[forget]}" in result.stdout
+    assert event_counts(running_bot.tracker_db, forget, keep) == {forget: 0, keep: before[keep]}
+    # Deleted rows are overwritten, not left in free pages of the file.
+    content = running_bot.tracker_db.read_bytes()
+    assert forget_marker.encode() not in content and forget.encode() not in content
+    assert keep_marker.encode() in content
+
+    again = run_cli(running_bot.tracker_db, "purge", "--sender", forget)
+    assert "Slettet: samtaler 0, hændelser 0" in again.stdout
+    converse(running_bot, forget, "hej")  # the bot keeps serving a purged sender
+    assert event_counts(running_bot.tracker_db, forget)[forget] > 0
+
+
+@pytest.mark.servers
+def test_purge_by_age_goes_by_each_conversations_last_event(running_bot) -> None:  # noqa: ANN001
+    db = running_bot.tracker_db
+    old_a, old_b, recent_c, fresh_d = (new_sender(name) for name in ("old-a", "old-b", "recent-c", "fresh-d"))
+    converse(running_bot, old_a, "hej", QUESTION)
+    converse(running_bot, old_b, QUESTION)
+    converse(running_bot, recent_c, "hej", QUESTION)
+    converse(running_bot, fresh_d, "hej")
+    age(db, old_a, 31 * DAY)
+    age(db, old_b, 45 * DAY)
+    age(db, recent_c, 60 * DAY, keep_last=True)  # an old conversation that is still going on
+    before = event_counts(db, old_a, old_b, recent_c, fresh_d)
+    removed = before[old_a] + before[old_b]
+
+    dry = run_cli(db, "purge", "--older-than", "30d", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"Ville slette: samtaler 2, hændelser {removed}" in dry.stdout
+    assert event_counts(db, old_a, old_b, recent_c, fresh_d) == before
+    default = run_cli(db, "purge", "--dry-run")  # the retention period: 30 days
+    assert f"Ville slette: samtaler 2, hændelser {removed}" in default.stdout
+
+    result = run_cli(db, "purge", "--older-than", "30d")
+    assert result.returncode == 0, result.stderr
+    assert f"Slettet: samtaler 2, hændelser {removed}" in result.stdout
+    assert event_counts(db, old_a, old_b, recent_c, fresh_d) == {
+        old_a: 0, old_b: 0, recent_c: before[recent_c], fresh_d: before[fresh_d]}
+
+    age(db, recent_c, 13 * 3600)  # now its last event is 13 hours old
+    result = run_cli(db, "purge", "--older-than", "12h")
+    assert f"Slettet: samtaler 1, hændelser {before[recent_c]}" in result.stdout
+    assert event_counts(db, recent_c, fresh_d) == {recent_c: 0, fresh_d: before[fresh_d]}

@@ -1,0 +1,110 @@
+"""`python -m bot report`: conversations through the real REST channel, read back from the real
+SQLite tracker store by the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.report import intent_confidence
+from tests.tracker_helpers import connect, new_sender, run_cli
+
+DECLINED = "Hvad koster en pizza i Rom?"
+ANSWERED = "Hvad investerede Herning, og hvad fik de igen?"
+DECLINED_AGAIN = DECLINED.lower().rstrip("?")  # the same question, counted in the same group
+UNCLEAR = "hmm"
+
+
+def kinds(messages: list[dict]) -> list[str]:
+    return [message.get("custom", {}).get("kind") for message in messages]
+
+
+def stored_confidence(bot, text: str, since: float) -> float:  # noqa: ANN001 - the RunningBot fixture
+    """The intent confidence Rasa stored for the last user message with this text."""
+    with connect(bot.tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE type_name = 'user' AND timestamp >= ? ORDER BY id",
+                          (since,)).fetchall()
+    found = [json.loads(data)["parse_data"]["intent"]["confidence"] for (data,) in rows
+             if json.loads(data)["text"] == text]
+    assert found, f"{text!r} is not in the tracker store"
+    return found[-1]
+
+
+@pytest.fixture(scope="module")
+def conversations(running_bot) -> dict:  # noqa: ANN001
+    """A declined question (asked twice, worded slightly differently), an answer that got 👎,
+    and a message the NLU is unsure about, all sent after `since`."""
+    since = time.time() - 1
+    assert "no_answer" in kinds(running_bot.send(new_sender("declined"), DECLINED))
+    assert "no_answer" in kinds(running_bot.send(new_sender("declined"), DECLINED_AGAIN))
+    disliked = new_sender("disliked")
+    answer = running_bot.send(disliked, ANSWERED)
+    assert "answer" in kinds(answer)
+    assert running_bot.send(disliked, "👎")
+    assert running_bot.send(new_sender("unclear"), UNCLEAR)
+    low, high = stored_confidence(running_bot, UNCLEAR, since), stored_confidence(running_bot, ANSWERED, since)
+    assert low < high
+    # Between the two, so the check does not depend on how sure today's NLU model is.
+    return {"since": datetime.fromtimestamp(since).isoformat(), "min_confidence": str((low + high) / 2),
+            "answer": next(" ".join(m["text"].split()) for m in answer if m["custom"]["kind"] == "answer")}
+
+
+def report(bot, conversations: dict, *args: str) -> str:  # noqa: ANN001
+    result = run_cli(bot.tracker_db, "report", "--since", conversations["since"],
+                     "--min-confidence", conversations["min_confidence"], *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.servers
+def test_markdown_lists_declined_disliked_and_unclear_messages(running_bot, conversations: dict) -> None:  # noqa
+    text = report(running_bot, conversations)
+    declined, disliked, unclear = text.split("\n## ")[1:]
+    assert declined.startswith("Spørgsmål botten ikke kunne svare på")
+    assert f"| 2 | {DECLINED_AGAIN} |" in declined  # the latest wording
+    assert disliked.startswith("Svar der fik 👎")
+    assert f"| 1 | {ANSWERED} |" in disliked
+    assert conversations["answer"][:80] in disliked.split(ANSWERED)[1]  # the answer that got the 👎
+    assert unclear.startswith("Beskeder hvor botten var usikker")
+    assert f"| 1 | {UNCLEAR} |" in unclear
+    assert ANSWERED not in unclear and ANSWERED not in declined
+
+
+@pytest.mark.servers
+def test_csv_has_one_counted_row_per_group(running_bot, conversations: dict) -> None:  # noqa: ANN001
+    rows = list(csv.DictReader(io.StringIO(report(running_bot, conversations, "--csv"))))
+    mine = {(row["kategori"], row["besked"]): int(row["antal"]) for row in rows}
+    assert mine[("afvist", DECLINED_AGAIN)] == 2
+    assert mine[("tommel_ned", ANSWERED)] == 1
+    assert mine[("lav_sikkerhed", UNCLEAR)] == 1
+    assert ("lav_sikkerhed", ANSWERED) not in mine
+
+
+@pytest.mark.servers
+def test_since_leaves_out_older_events(running_bot, conversations: dict) -> None:  # noqa: ANN001
+    tomorrow = (datetime.now() + timedelta(days=1)).date().isoformat()
+    result = run_cli(running_bot.tracker_db, "report", "--csv", "--since", tomorrow)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "kategori,antal,besked,senest,detaljer"
+
+
+def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(tmp_path / "tracker.db", "report", "--since", "i går")
+    assert result.returncode == 2
+    assert "ugyldig dato 'i går'" in result.stderr
+
+
+def test_behind_nlu_fallback_the_best_real_intent_counts() -> None:
+    """The parse data Rasa stores for a message below the FallbackClassifier threshold."""
+    parse_data = {"intent": {"name": "nlu_fallback", "confidence": 0.4},
+                  "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                                     {"name": "greet", "confidence": 0.31}, {"name": "goodbye", "confidence": 0.12}]}
+    assert intent_confidence(parse_data) == ("greet", 0.31)
+    assert intent_confidence({"intent": {"name": "greet", "confidence": 0.97}}) == ("greet", 0.97)
+    assert intent_confidence({}) is None
