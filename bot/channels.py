@@ -183,6 +183,7 @@ class SocketChannel(SocketIOInput):
 
     Rasa's own handlers fail silently (an exception in the server log) on a message that is
     not a JSON object or has unreadable metadata; these replace them and answer instead.
+    Browsers on sites that Rasa's `--cors` does not allow are refused on both transports.
     """
 
     @classmethod

@@ -2,22 +2,33 @@
 
 Debian's `chromium` driven by Playwright (`executable_path`, never a downloaded browser).
 The page is the demo page served by scripts/run.sh, opened with `?server=` pointing at the
-test session's Rasa server. Set WIDGET_SCREENSHOT=docs/widget-screenshot.png to refresh the
-README's screenshot.
+test session's Rasa server. Pages that embed the widget another way are served from a
+second origin by `page_server`; `own_rasa` is a Rasa server of this module's own that a
+test may stop and start again. Set WIDGET_SCREENSHOT=docs/widget-screenshot.png to refresh
+the README's screenshot.
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import json
 import os
 import shutil
-import sqlite3
+import signal
+import socket
+import subprocess
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from websockets.sync.client import connect as websocket_connect
 
 pytestmark = pytest.mark.servers
 
@@ -30,7 +41,10 @@ HERNING = "Hvad investerede Herning, og hvad fik de igen?"
 VIVE = "Hvad viser VIVEs undersøgelse af 18 kommuner?"
 EMERGENCY = "Et barn bliver slået derhjemme lige nu"
 XSS = "<img src=x onerror=alert(1)>"
+CPR = "Mit CPR-nummer er 010190-1234. Hvad er en underretning?"
 INPUT = "Skriv dit spørgsmål"
+FOREIGN_ORIGIN = "http://evil.example"
+CONTRAST_JS = (Path(__file__).resolve().parent / "fixtures" / "contrast.js").read_text(encoding="utf-8")
 
 expect.set_options(timeout=30_000)
 
@@ -83,10 +97,108 @@ def page(context: BrowserContext, running_bot) -> Iterator[Page]:
     assert page.watched.dialogs == [], "a dialog was opened"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PageServer:
+    """Serves test pages that embed the widget from a second origin (127.0.0.1, another port)."""
+
+    def __init__(self, folder: Path, widget_base: str) -> None:
+        self.folder = folder
+        self.widget_base = widget_base
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def embed(self, name: str, **data: str) -> str:
+        """A page with the widget's script tag and these data attributes (`text_send` is data-text-send); its URL."""
+        attributes = " ".join(f'data-{key.replace("_", "-")}="{html.escape(value)}"' for key, value in data.items())
+        (self.folder / name).write_text(
+            '<!doctype html><html lang="da"><head><meta charset="utf-8"><title>Kommunens side</title></head>'
+            '<body><main><h1>Kommunens side</h1><p>Tekst på en anden hjemmeside.</p></main>'
+            f'<script src="{self.widget_base}/widget.js" defer {attributes}></script></body></html>',
+            encoding="utf-8")
+        return f"{self.url}/{name}"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def page_server(running_bot, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageServer]:
+    server = PageServer(tmp_path_factory.mktemp("pages"), running_bot.web_url)
+    yield server
+    server.server.shutdown()
+
+
+class RasaServer:
+    """A Rasa server of our own, started like scripts/run.sh starts it, that a test may restart.
+
+    It uses the session's action server and keeps its conversations in its own SQLite file.
+    """
+
+    def __init__(self, action_url: str, origins: list[str], run_dir: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.origins = origins
+        self.run_dir = run_dir
+        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                    "ACTION_PORT": str(urlsplit(action_url).port), "TRACKER_DB": str(run_dir / "tracker.db")}
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 240) -> None:
+        """Start the server and wait until it has loaded its model."""
+        log = (self.run_dir / "rasa.log").open("a")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+             "-p", str(self.port), "-m", "models/bot.tar.gz", "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml", "--cors", *self.origins],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if requests.get(f"{self.url}/status", timeout=5).json().get("model_file"):
+                    return
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(1)
+        self.stop()
+        pytest.fail("our own Rasa server did not start:\n" + (self.run_dir / "rasa.log").read_text()[-3000:])
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, as on a restart) and wait until it is gone."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def own_rasa(running_bot, page_server: PageServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
+    """Our own Rasa server, open to the demo page and to the test pages' origin."""
+    server = RasaServer(running_bot.action_url, [running_bot.web_url, page_server.url],
+                        tmp_path_factory.mktemp("own-rasa"))
+    server.start()
+    yield server
+    server.stop()
+
+
 # ---- helpers ------------------------------------------------------------------------------
 
-def open_chat(page: Page, bot, connection: str = "socket") -> None:
-    page.goto(f"{bot.web_url}/?server={bot.rasa_url}")
+def open_chat(page: Page, bot, connection: str = "socket", server: str | None = None) -> None:
+    """The demo page, talking to the session's Rasa server (or `server`)."""
+    page.goto(f"{bot.web_url}/?server={server or bot.rasa_url}")
     expect(page.get_by_role("textbox", name=INPUT)).to_be_visible()
     expect(page.locator(".tiw")).to_have_attribute("data-connection", connection)
 
@@ -107,11 +219,23 @@ def session_id(page: Page) -> str:
     return page.evaluate("window.TidligIndsatsChat.sessionId")
 
 
-def stored_events(bot, sender: str, type_name: str) -> list[dict]:
-    with sqlite3.connect(bot.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = ? ORDER BY id",
-                          (sender, type_name)).fetchall()
-    return [json.loads(row[0]) for row in rows]
+def tracker_events(rasa_url: str, sender: str, event: str) -> list[dict]:
+    """The conversation's events of one type, from Rasa's HTTP API (the tracker store)."""
+    reply = requests.get(f"{rasa_url}/conversations/{sender}/tracker", params={"include_events": "ALL"}, timeout=30)
+    reply.raise_for_status()
+    return [e for e in reply.json()["events"] if e["event"] == event]
+
+
+def said(rasa_url: str, sender: str) -> list[str]:
+    """What the user said in the conversation, as Rasa stored it."""
+    return [e["text"] for e in tracker_events(rasa_url, sender, "user")]
+
+
+def assert_contrast(page: Page, at_least: int = 10) -> None:
+    """Every rendered text and control border of the widget passes WCAG AA contrast."""
+    result = page.evaluate(CONTRAST_JS)
+    assert result["checked"] >= at_least, result
+    assert result["failures"] == [], result["failures"]
 
 
 def focused(page: Page) -> str:
@@ -235,8 +359,8 @@ def test_conversation_survives_a_reload(page: Page, running_bot):
     expect(page.locator(".tiw-msg--user").first).to_have_text("Du skrev:hej")
     ask(page, HERNING)
     expect(page.locator(".tiw-kind--answer")).to_have_count(1)
-    said = [event["text"] for event in stored_events(running_bot, sender, "user")]
-    assert said == ["hej", HERNING], "the reloaded page did not continue the same Rasa conversation"
+    assert said(running_bot.rasa_url, sender) == ["hej", HERNING], \
+        "the reloaded page did not continue the same Rasa conversation"
 
 
 def test_new_conversation_button_starts_afresh(page: Page):
@@ -317,8 +441,11 @@ def test_feedback_buttons_reach_the_bot(page: Page, running_bot):
     expect(up).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".tiw-msg--bot").last).to_contain_text("Tak for din tilbagemelding")
     expect(page.locator(".tiw-msg--user")).to_have_count(1)  # the vote is not shown as a user message
-    feedback = [e["value"] for e in stored_events(running_bot, session_id(page), "slot") if e["name"] == "feedback"]
+    slots = tracker_events(running_bot.rasa_url, session_id(page), "slot")
+    feedback = [e["value"] for e in slots if e["name"] == "feedback"]
     assert feedback and feedback[-1]["value"] == "up"
+    assert feedback[-1]["question"] == VIVE  # the verdict is about the question answered
+    assert said(running_bot.rasa_url, session_id(page)) == [VIVE, "/feedback_positive"]
 
 
 def test_a_whole_round_by_keyboard_only(page: Page):
@@ -350,13 +477,20 @@ def test_a_whole_round_by_keyboard_only(page: Page):
     expect(page.locator(".tiw-msg--user").last).to_have_text("Du skrev:tak")
 
 
-def test_no_serious_accessibility_violations(page: Page):
+def test_no_accessibility_violations_and_aa_contrast(page: Page):
     ask(page, VIVE)
     page.locator(".tiw-kind--answer").get_by_role("button", name="Vis uddrag").first.click()
     ask(page, EMERGENCY)
+    ask(page, CPR)
+    expect(page.locator(".tiw-kind--notice")).to_contain_text("personoplysninger")
+    ask(page, "hvad kan du?")
+    expect(page.locator(".tiw-quick")).not_to_have_count(0)
+    page.get_by_role("textbox", name=INPUT).fill("en tekst i feltet")
     violations = axe_violations(page)
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == [], violations
     assert violations == []
+    # axe checks contrast only on screen; this checks every message, scrolled away or not
+    assert_contrast(page, at_least=25)
 
 
 def test_works_at_360_px(browser: Browser, running_bot):
@@ -397,8 +531,7 @@ def test_falls_back_to_rest_when_socketio_cannot_connect(context: BrowserContext
     ask(page, VIVE)
     expect(page.locator(".tiw-kind--answer .tiw-source")).not_to_have_count(0)
     assert rest_calls
-    sender = session_id(page)
-    assert [e["text"] for e in stored_events(running_bot, sender, "user")] == [VIVE]
+    assert said(running_bot.rasa_url, session_id(page)) == [VIVE]
 
 
 def test_configured_by_data_attributes(context: BrowserContext, running_bot):
@@ -426,27 +559,103 @@ def test_widget_script_is_ascii():
         (ROOT / "bot" / "web" / name).read_bytes().decode("ascii")
 
 
-def test_rasa_allows_only_the_configured_origins(running_bot):
+def test_rest_cors_allows_only_the_configured_origins(running_bot):
     webhook = f"{running_bot.rasa_url}/webhooks/rest/webhook"
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
     allowed = requests.options(webhook, headers={"Origin": running_bot.web_url, **preflight}, timeout=10)
     assert allowed.headers.get("Access-Control-Allow-Origin") == running_bot.web_url
-    foreign = requests.options(webhook, headers={"Origin": "https://evil.example", **preflight}, timeout=10)
+    foreign = requests.options(webhook, headers={"Origin": FOREIGN_ORIGIN, **preflight}, timeout=10)
     assert "Access-Control-Allow-Origin" not in foreign.headers
-    handshake = requests.get(f"{running_bot.rasa_url}/socket.io/?EIO=4&transport=polling",
-                             headers={"Origin": "https://evil.example"}, timeout=10)
-    assert handshake.headers.get("Access-Control-Allow-Origin") in (None, running_bot.web_url)
 
 
-@pytest.mark.xfail(reason="engine.io's Origin check is off (Rasa passes cors_allowed_origins=[]); turning it on "
-                          "broke the page's own socket.io connection in a first try: see the session notes",
-                   strict=False)
-def test_socketio_websocket_refuses_foreign_origins(running_bot):
-    from websockets.sync.client import connect
+def test_socketio_polling_allows_only_the_configured_origins(running_bot):
+    handshake = f"{running_bot.rasa_url}/socket.io/?EIO=4&transport=polling"
+    allowed = requests.get(handshake, headers={"Origin": running_bot.web_url}, timeout=10)
+    assert allowed.status_code == 200 and allowed.text.startswith("0{")  # engine.io "open" packet
+    # exactly one header: a doubled one (engine.io's and sanic-cors') makes browsers refuse the reply
+    assert allowed.raw.headers.getlist("Access-Control-Allow-Origin") == [running_bot.web_url]
+    foreign = requests.get(handshake, headers={"Origin": FOREIGN_ORIGIN}, timeout=10)
+    assert foreign.status_code == 403
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+    assert requests.get(handshake, timeout=10).status_code == 200  # no Origin: not a browser, as before
 
+
+def test_socketio_websocket_allows_only_the_configured_origins(running_bot):
     url = running_bot.rasa_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
-    with connect(url, origin=running_bot.web_url, open_timeout=10) as ws:
-        assert ws.recv(timeout=10).startswith("0")  # engine.io "open" packet
-    with pytest.raises(Exception):
-        with connect(url, origin="https://evil.example", open_timeout=10) as ws:
+    with websocket_connect(url, origin=running_bot.web_url, open_timeout=10) as ws:
+        assert ws.recv(timeout=10).startswith("0{")  # engine.io "open" packet
+    with pytest.raises(Exception, match="403"):
+        with websocket_connect(url, origin=FOREIGN_ORIGIN, open_timeout=10) as ws:
             ws.recv(timeout=10)
+
+
+def test_a_foreign_site_cannot_use_the_bot(context: BrowserContext, running_bot, page_server: PageServer):
+    """A page on an origin Rasa does not allow: socket.io is refused, REST too; the user is told."""
+    page = context.new_page()
+    watched = Watched(page)
+    socketio = {"failed": [], "finished": []}
+    for outcome in socketio:
+        page.on(f"request{outcome}", lambda r, o=outcome: socketio[o].append(r.url) if "/socket.io/" in r.url else None)
+    page.goto(page_server.embed("foreign.html", server=running_bot.rasa_url, open="true"))
+    expect(page.locator(".tiw")).to_have_attribute("data-connection", "rest")
+    ask(page, "hej")
+    expect(page.locator(".tiw-kind--error")).to_contain_text("Jeg kan ikke få forbindelse til chatbotten")
+    assert socketio["failed"] and socketio["finished"] == [], socketio  # the 403s: see the tests above
+    assert_contrast(page)  # the error message too
+    assert watched.dialogs == []
+
+
+def test_embedded_with_data_attributes_server_title_colours_and_texts(context: BrowserContext, own_rasa: RasaServer,
+                                                                      page_server: PageServer):
+    """One script tag on another site: its own server, a dark theme, its own title and texts."""
+    colours = {"color_background": "#1b1b1b", "color_text": "#f2f2f2", "color_primary": "#7cc4ff",
+               "color_on_primary": "#062b45", "color_link": "#9fd3ff", "color_emergency": "#ff8a95"}
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(page_server.embed(
+        "embed.html", server=own_rasa.url, open="true", title="Chat med kommunen", text_send="Spørg",
+        text_privacy="Skriv aldrig navne her.", text_welcome="Velkommen! Spørg fx:", examples=VIVE, **colours))
+    expect(page.locator(".tiw")).to_have_attribute("data-connection", "socket")  # to data-server, over socket.io
+    expect(page.get_by_role("heading", name="Chat med kommunen")).to_be_visible()
+    expect(page.locator(".tiw-kind--welcome")).to_contain_text("Velkommen! Spørg fx:")
+    expect(page.get_by_role("textbox", name=INPUT)).to_have_accessible_description("Skriv aldrig navne her.")
+    expect(page.locator(".tiw-panel")).to_have_css("background-color", "rgb(27, 27, 27)")
+    expect(page.locator(".tiw-header")).to_have_css("background-color", "rgb(124, 196, 255)")
+    expect(page.locator(".tiw-header")).to_have_css("color", "rgb(6, 43, 69)")
+    page.get_by_role("group", name="Forslag til spørgsmål").get_by_role("button", name=VIVE).click()
+    answer = page.locator(".tiw-kind--answer")
+    expect(answer.locator(".tiw-source-link").first).to_have_css("color", "rgb(159, 211, 255)")
+    answer.get_by_role("button", name="Vis uddrag").first.click()
+    page.get_by_role("textbox", name=INPUT).fill(EMERGENCY)
+    page.get_by_role("button", name="Spørg", exact=True).click()
+    expect(page.locator(".tiw-kind--emergency .tiw-bubble")).to_have_css("border-left-color", "rgb(255, 138, 149)")
+    page.get_by_role("textbox", name=INPUT).fill("en tekst i feltet")
+    assert_contrast(page, at_least=20)
+    assert said(own_rasa.url, page.evaluate("window.TidligIndsatsChat.sessionId")) == [VIVE, EMERGENCY]
+    assert watched.errors == [] and watched.dialogs == []
+
+
+def test_reconnects_after_the_server_restarts(context: BrowserContext, running_bot, own_rasa: RasaServer):
+    page = context.new_page()
+    watched = Watched(page)
+    rest_calls = []
+    page.on("request", lambda r: rest_calls.append(r.url) if "/webhooks/rest/" in r.url else None)
+    open_chat(page, running_bot, server=own_rasa.url)
+    ask(page, "hej")
+    sender = session_id(page)
+
+    own_rasa.stop()
+    status = page.get_by_role("status").filter(has_text="Forbindelsen blev afbrudt")
+    expect(status).to_be_visible()
+    expect(page.locator(".tiw")).not_to_have_attribute("data-connection", "socket")
+    assert_contrast(page)  # the status line too
+
+    own_rasa.start()
+    expect(page.locator(".tiw")).to_have_attribute("data-connection", "socket")
+    expect(status).to_have_count(0)
+    ask(page, VIVE)
+    expect(page.locator(".tiw-kind--answer .tiw-source")).not_to_have_count(0)
+    assert rest_calls == [], "a message went over REST instead of the reconnected socket"
+    assert session_id(page) == sender
+    assert said(own_rasa.url, sender) == ["hej", VIVE], "the conversation did not continue after the restart"
+    assert watched.errors == [] and watched.dialogs == []

@@ -260,6 +260,7 @@
   function applyColours() {
     const vars = { colorPrimary: "--tiw-primary", colorOnPrimary: "--tiw-on-primary",
                    colorEmergency: "--tiw-emergency", colorBackground: "--tiw-bg", colorText: "--tiw-text",
+                   colorLink: "--tiw-link",
                    fontFamily: "--tiw-font", width: "--tiw-width", height: "--tiw-height" };
     for (const [key, cssVar] of Object.entries(vars)) {
       if (data[key]) host.style.setProperty(cssVar, data[key]);
