@@ -10,23 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
 from actions.runtime import ENGINE
-from bot.followup import is_followup, rewrite_followup
-from bot.safety import is_acute_danger
+from bot.reply import EMERGENCY_RESPONSE, reply_to
 
 
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
     message = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if is_acute_danger(message):
-        dispatcher.utter_message(response="utter_emergency")
-    previous = tracker.get_slot("last_question")
-    question = message
-    if previous and (intent == "followup_municipality" or is_followup(message)):
-        question = rewrite_followup(previous, message)
-    answer = ENGINE.answer(question, guidance=intent == "notification_help")
-    send(dispatcher, answer)
-    return [SlotSet("last_question", question), SlotSet("last_answer", answer.payload())]
+    reply = reply_to(ENGINE, message, intent, tracker.get_slot("last_question"))
+    if reply.emergency:
+        dispatcher.utter_message(response=EMERGENCY_RESPONSE)
+    send(dispatcher, reply.answer)
+    return [SlotSet("last_question", reply.question), SlotSet("last_answer", reply.answer.payload())]
 
 
 class ActionAnswerQuestion(Action):

@@ -1,19 +1,23 @@
 """Cutting a cleaned document into passages that follow its structure.
 
 Blank-line runs of two or more mark sections (slides, pages of a folder); single blank
-lines mark paragraphs. Small sections are merged up to a target size, long paragraphs are
-cut at sentence boundaries with one sentence of overlap. A scraped PDF transcript (one
-line a page, page number glued to the front) is treated as a stream of sentences that
-keeps each passage's page number.
+lines mark paragraphs. Markdown heading lines (`#`, `##`, ... as every reader in
+`bot.readers` writes them) are headings: a chunk keeps the level 1–3 heading it stands
+under. A form feed ends a page (PDF): each chunk keeps the page it starts on, and a new
+page starts a new section. Small sections are merged up to a target size, long paragraphs
+are cut at sentence boundaries. A scraped PDF transcript (one line a page, page number
+glued to the front) is treated as a stream of sentences that keeps each passage's page
+number, with one sentence of overlap between passages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.cleaning import clean_text, has_transcript, split_page_number, strip_related_titles
+from bot.readers import HEADING_LINE, PAGE_BREAK
 from bot.schema import Chunk, Document
 from bot.sentences import split_sentences
 
@@ -23,6 +27,7 @@ MAX_WORDS = 200
 _SECTION_BREAK = re.compile(r"\n{3,}")
 _PARAGRAPH_BREAK = re.compile(r"\n{2}")
 _HEADING_MAX_WORDS = 12
+METADATA_HEADING_LEVELS = 3  # headings down to this level become chunk metadata
 
 
 @dataclass
@@ -33,6 +38,9 @@ class _Unit:
     section: int
     page: int | None = None
     overlap: bool = False
+    carry: bool = False  # may open the next chunk again (one sentence of overlap)
+    level: int = 0  # heading level of a marked-up heading; 0 for text
+    heading: str = ""  # the marked-up heading (level 1-3) this unit stands under
 
     @property
     def words(self) -> int:
@@ -40,26 +48,57 @@ class _Unit:
 
     @property
     def is_heading(self) -> bool:
+        if self.level:
+            return True
         return self.words <= _HEADING_MAX_WORDS and not self.text.rstrip().endswith((".", "!", "?", ":"))
 
 
-def _sentence_units(text: str, section: int, page: int | None) -> list[_Unit]:
+def _sentence_units(text: str, section: int, page: int | None, heading: str = "", carry: bool = False) -> list[_Unit]:
     """Split an over-long paragraph into sentence units."""
-    return [_Unit(sentence, section, page) for sentence in split_sentences(text)]
+    return [_Unit(sentence, section, page, carry=carry, heading=heading) for sentence in split_sentences(text)]
 
 
-def _structured_units(text: str) -> list[_Unit]:
-    """Units of a document whose structure is given by blank lines."""
+def _blocks(paragraph: str) -> list[tuple[str, int]]:
+    """A paragraph's non-empty lines as (text, heading level) blocks: heading lines stand alone."""
+    blocks: list[tuple[str, int]] = []
+    body: list[str] = []
+    for line in paragraph.split("\n"):
+        match = HEADING_LINE.match(line)
+        if match and body:
+            blocks.append(("\n".join(body), 0))
+            body = []
+        if match:
+            blocks.append((match.group(2), len(match.group(1))))
+        elif line:
+            body.append(line)
+    if body:
+        blocks.append(("\n".join(body), 0))
+    return blocks
+
+
+def _pages(raw: str) -> list[tuple[int | None, str]]:
+    """The cleaned text of each page (numbered from 1), or of the whole unpaged document."""
+    if PAGE_BREAK not in raw:
+        return [(None, clean_text(raw))]
+    return [(number, clean_text(page)) for number, page in enumerate(raw.split(PAGE_BREAK), start=1)]
+
+
+def _structured_units(pages: list[tuple[int | None, str]]) -> list[_Unit]:
+    """Units of a document whose structure is given by blank lines and heading lines."""
     units: list[_Unit] = []
-    for section_no, section in enumerate(_SECTION_BREAK.split(text)):
-        for paragraph in _PARAGRAPH_BREAK.split(section):
-            paragraph = "\n".join(line for line in paragraph.split("\n") if line)
-            if not paragraph:
-                continue
-            if len(paragraph.split()) > MAX_WORDS // 2:
-                units.extend(_sentence_units(paragraph, section_no, None))
-            else:
-                units.append(_Unit(paragraph, section_no))
+    section_no = -1
+    heading = ""
+    for page, text in pages:
+        for section in _SECTION_BREAK.split(text):
+            section_no += 1
+            for paragraph in _PARAGRAPH_BREAK.split(section):
+                for block, level in _blocks(paragraph):
+                    if level and level <= METADATA_HEADING_LEVELS:
+                        heading = block
+                    if len(block.split()) > MAX_WORDS // 2:
+                        units.extend(_sentence_units(block, section_no, page, heading))
+                    else:
+                        units.append(_Unit(block, section_no, page, level=level, heading=heading))
     return units
 
 
@@ -76,7 +115,7 @@ def _transcript_units(text: str) -> list[_Unit]:
             pages.append((page, body))
     units: list[_Unit] = []
     for page, body in pages:
-        units.extend(_sentence_units(body, 0, page))
+        units.extend(_sentence_units(body, 0, page, carry=page is not None))
     return units
 
 
@@ -101,8 +140,8 @@ def _pack(units: list[_Unit]) -> list[list[_Unit]]:
         if (new_section and words >= MIN_WORDS) or words + unit.words > MAX_WORDS or words >= TARGET_WORDS:
             last = current[-1] if current else None
             flush()
-            if last is not None and not new_section and last.page is not None and not current:
-                current, words = [_Unit(last.text, last.section, last.page, overlap=True)], last.words
+            if last is not None and not new_section and last.carry and not current:
+                current, words = [replace(last, overlap=True)], last.words
         current.append(unit)
         words += unit.words
     flush()
@@ -120,14 +159,15 @@ def _chunk_id(file: str, position: int, text: str) -> str:
 def chunk_document(document: Document) -> list[Chunk]:
     """Cut one document into chunks carrying its metadata and their position."""
     raw = document.text
-    transcript = has_transcript(raw)
-    text = clean_text(strip_related_titles(raw) if transcript else raw)
-    units = _transcript_units(text) if transcript else _structured_units(text)
+    if has_transcript(raw):
+        units = _transcript_units(clean_text(strip_related_titles(raw)))
+    else:
+        units = _structured_units(_pages(raw))
     source = document.source
     chunks: list[Chunk] = []
     for position, group in enumerate(_pack(units)):
         body = "\n".join(u.text for u in group)
-        heading = group[0].text if group[0].is_heading and len(group) > 1 else ""
+        heading = group[0].heading or (group[0].text if group[0].is_heading and len(group) > 1 else "")
         page = next((u.page for u in group if u.page is not None), None)
         chunks.append(
             Chunk(

@@ -36,15 +36,41 @@ def cmd_model(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Build or update the index; non-zero exit when a file could not be read."""
     from bot.ingest import ingest
+    from bot.readers import UnreadableDocument
 
-    report = ingest(args.corpus, args.index, _embedder(), force=args.force)
+    try:
+        report = ingest(args.corpus, args.index, _embedder(), force=args.force)
+    except UnreadableDocument as error:  # nothing readable at all: the old index stays
+        print(f"FEJL / ERROR: {error}", file=sys.stderr)
+        return 1
     for name, reason in report.failed.items():
         print(f"FEJL / ERROR: {name}: {reason}", file=sys.stderr)
-    summary = (f"added {len(report.added)}, changed {len(report.changed)}, removed {len(report.removed)}, "
-               f"unchanged {len(report.unchanged)}, failed {len(report.failed)}; "
-               f"{report.chunks} chunks ({report.embedded} embedded) in {report.seconds} s")
-    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else summary)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
     return 0 if report.ok else 1
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """The bot's reply to a question, exactly as the action server gives it."""
+    from dataclasses import replace
+
+    from bot.engine import Engine
+    from bot.index_store import IndexUnavailable
+    from bot.reply import as_messages, reply_to
+
+    try:
+        engine = Engine(replace(get_settings(), index_dir=args.index))
+    except (IndexUnavailable, RuntimeError) as error:
+        print(f"FEJL / ERROR: {error}", file=sys.stderr)
+        return 2
+    messages = as_messages(reply_to(engine, args.question))
+    if args.json:
+        print(json.dumps(messages, ensure_ascii=False, indent=2))
+        return 0
+    for message in messages:
+        print(f"[{message['custom'].get('kind')}] {message['text']}\n")
+        for number, source in enumerate(message["custom"].get("sources", []), start=1):
+            print(f"  kilde {number}: {source['file']} (score {source['score']:.3f}): {source['passage'][:160]}")
+    return 0
 
 
 def _print_hits(hits: list, as_json: bool) -> None:
@@ -198,6 +224,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
     ingest.add_argument("--force", action="store_true", help="re-embed every file")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    ask = command("ask", cmd_ask, "the bot's answer to a question (text, kind, sources with scores), "
+                  "as users get it: check a document before it goes live")
+    ask.add_argument("question", help="the question")
+    ask.add_argument("--index", type=Path, default=settings.index_dir, help="index folder")
+    ask.add_argument("--json", action="store_true", help="print the messages as the REST channel sends them")
 
     search = command("search", cmd_search, "ranked passages for a question")
     search.add_argument("question", nargs="?", help="the question")

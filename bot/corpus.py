@@ -9,10 +9,11 @@ from typing import Any
 
 import yaml
 
-from bot.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_text
+from bot.readers import HEADING_LINE, SUPPORTED_SUFFIXES, UnreadableDocument, read_text
 from bot.schema import Document, SourceInfo
 
 SOURCES_FILE = "sources.yml"
+TITLE_MAX_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _is_document(path: Path) -> bool:
+    """A file a consultant put in the folder: not `sources.yml`, hidden or an Office lock file."""
+    return path.is_file() and path.name != SOURCES_FILE and not path.name.startswith((".", "~$"))
+
+
 def list_corpus_files(corpus_dir: Path) -> list[CorpusFile]:
     """Every readable-looking document in the corpus folder, sorted by name."""
     return [
         CorpusFile(path, file_sha256(path))
         for path in sorted(corpus_dir.iterdir())
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+        if _is_document(path) and path.suffix.lower() in SUPPORTED_SUFFIXES
     ]
+
+
+def unsupported_files(corpus_dir: Path) -> dict[str, str]:
+    """The other files of the corpus folder, each with why it is not read."""
+    supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    return {
+        path.name: f"filtypen {path.suffix or '(ingen)'!r} understøttes ikke (brug {supported})"
+        for path in sorted(corpus_dir.iterdir())
+        if _is_document(path) and path.suffix.lower() not in SUPPORTED_SUFFIXES
+    }
 
 
 def _year(entry: dict[str, Any]) -> int | None:
@@ -66,11 +82,17 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
     return sources
 
 
+def fallback_title(path: Path, text: str) -> str:
+    """A title for a file without metadata: its first heading, else its first line, else its name."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    heading = next((match.group(2) for match in map(HEADING_LINE.match, lines) if match), "")
+    candidate = heading or (lines[0] if lines else "")
+    return candidate if len(candidate) <= TITLE_MAX_CHARS and candidate else path.stem
+
+
 def fallback_source(path: Path, text: str) -> SourceInfo:
-    """Metadata for a file without a `sources.yml` entry: first heading or file name."""
-    first_line = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), "")
-    title = first_line if 0 < len(first_line) <= 120 else path.stem
-    return SourceInfo(file=path.name, title=title)
+    """Metadata for a file without a `sources.yml` entry: a title only (see `fallback_title`)."""
+    return SourceInfo(file=path.name, title=fallback_title(path, text))
 
 
 def load_document(path: Path, sources: dict[str, SourceInfo]) -> Document:
@@ -87,4 +109,5 @@ __all__ = [
     "list_corpus_files",
     "load_document",
     "load_sources",
+    "unsupported_files",
 ]

@@ -52,8 +52,8 @@ class Engine:
 
     @property
     def index(self) -> LoadedIndex:
-        """The index currently in use."""
-        return self._searcher.index
+        """The newest complete index (reloaded when `current` moved)."""
+        return self.searcher().index
 
     def searcher(self) -> Searcher:
         """The searcher over the newest complete index (reloaded when `current` moved)."""
