@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import get_cors_origins, try_match
 
+from bot import rasa_tuning
 from bot.privacy import mask_personal_data
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ class RestChannel(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health and webhook routes."""
+        rasa_tuning.install()
         webhook = Blueprint("custom_webhook_RestChannel", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -193,6 +195,7 @@ class SocketChannel(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's socket.io blueprint with robust session and message handlers."""
+        rasa_tuning.install()
         webhook = super().blueprint(on_new_message)
         sio = self.sio
 

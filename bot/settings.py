@@ -34,6 +34,7 @@ class Settings:
     retention: str = "30d"  # conversations are purged this long after their last message
     report_min_confidence: float = 0.5  # user messages below this intent confidence are reported
     dev_eval_file: Path = DEV_EVAL_FILE
+    query_threads: int = 1  # torch/FAISS (OpenMP) threads per query in the action server
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -51,6 +52,7 @@ class Settings:
             retention=os.environ.get("BOT_RETENTION", "30d"),
             report_min_confidence=float(os.environ.get("BOT_REPORT_MIN_CONFIDENCE", "0.5")),
             dev_eval_file=_path("BOT_DEV_EVAL", DEV_EVAL_FILE),
+            query_threads=int(os.environ.get("BOT_QUERY_THREADS", "1")),
         )
 
 
