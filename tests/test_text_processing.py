@@ -27,6 +27,13 @@ def test_footnote_marks_and_lines_are_removed():
     assert "Mange familier oplever problemer." in text
 
 
+def test_footnotes_with_facts_move_to_the_end_of_their_section():
+    raw = "Forord\n\n⁶ I alt har godt 2600 været en del af KIK.\n\nKIK TIL AABENRAA\n\nBrødtekst.\n\n\n\nNæste side."
+    sections = clean_text(raw).split("\n\n\n")
+    assert sections[0].endswith("Brødtekst.\n\nI alt har godt 2600 været en del af KIK.")
+    assert sections[1] == "Næste side."
+
+
 def test_numbers_are_kept_exactly():
     text = clean_text("Efter 2 år er der hentet 4,7 mio. kr. i 2016-2019, 82,2 pct. og 97% af skolerne.")
     for number in ("4,7 mio. kr.", "2016-2019", "82,2 pct.", "97%"):
