@@ -94,8 +94,9 @@ test-stories: $(RASA_MODEL)  ## Rasa test stories, failing on any prediction err
 eval: $(INDEX)  ## retrieval metrics on the dev set
 	$(PY) -m bot eval --file ../shared/eval/dev.jsonl
 
-bench: $(INDEX)  ## retrieval benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
+bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
 	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_load.py
 
 clean:  ## remove built artifacts (not the venvs)
 	rm -rf models results index/current index/builds .cache/spacy-da

@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import bench_docs  # noqa: E402  (scripts/, beside this file)
 import faiss  # noqa: E402
 
 import bot.vectors as vectors  # noqa: E402
@@ -922,17 +923,7 @@ def recommendation(scale: ScaleResult, crossings: dict[int, dict[str, tuple[int,
 
 def write_section(path: Path, body: str) -> None:
     """Replace the text between the retrieval markers, creating file or section when missing."""
-    block = f"{START_MARKER}\n{body.rstrip()}\n{END_MARKER}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start != -1 and end > start:
-        text = text[:start] + block + text[end + len(END_MARKER):]
-    else:
-        text = text.rstrip() + f"\n\n## Retrieval\n\n{block}\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    bench_docs.write_section(path, START_MARKER, END_MARKER, "Retrieval", body)
 
 
 # --------------------------------------------------------------------------- main

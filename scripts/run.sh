@@ -55,8 +55,11 @@ rasa_has_model() {
   >"$RUN_DIR/actions.log" 2>&1 &
 pids+=($!); action_pid=$!
 
+# Rasa on asyncio's own event loop, not uvloop (aiogram installs it unless DISABLE_UVLOOP):
+# when the server is overloaded, uvloop leaves new connections unaccepted for 20 s and more
+# while it keeps serving the old ones (docs/benchmarks.md, load section).
 # shellcheck disable=SC2086
-.venv-rasa/bin/rasa run --enable-api -i "$HOST" -p "$RASA_PORT" -m "$RASA_MODEL" \
+DISABLE_UVLOOP=1 SANIC_USE_UVLOOP=false .venv-rasa/bin/rasa run --enable-api -i "$HOST" -p "$RASA_PORT" -m "$RASA_MODEL" \
   --endpoints endpoints.yml --credentials credentials.yml --cors $CORS_ORIGINS \
   ${RASA_AUTH_TOKEN:+--auth-token "$RASA_AUTH_TOKEN"} >"$RUN_DIR/rasa.log" 2>&1 &
 pids+=($!); rasa_pid=$!

@@ -51,7 +51,8 @@ BAD_BODIES = {
     "message not text": ("application/json", b'{"sender": "%s", "message": {"text": "hej"}}'),
     "form encoded": ("application/x-www-form-urlencoded", b"sender=%s&message=hej"),
     "invalid utf-8": ("application/json", b'{"sender": "%s", "message": "hej \xff\xfe\xc3\x28"}'),
-    "deeply nested json": ("application/json", b'{"sender": "%s", "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    "deeply nested json": ("application/json",
+                           b'{"sender": "%s", "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
 }
 
 

@@ -26,8 +26,9 @@ from tests.conftest import ROOT, _free_port
 pytestmark = pytest.mark.servers
 
 READY_TIMEOUT = 300
+# As scripts/run.sh sets them (uvloop off: see run.sh).
 SERVER_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "HF_HUB_OFFLINE": "1",
-              "TRANSFORMERS_OFFLINE": "1"}
+              "TRANSFORMERS_OFFLINE": "1", "DISABLE_UVLOOP": "1", "SANIC_USE_UVLOOP": "false"}
 
 
 @dataclass
@@ -178,6 +179,7 @@ def test_rasa_killed_under_load_loses_nothing_but_messages_in_flight(servers):
     assert sum(len(user.acknowledged) for user in users) >= 20, "the load never got going"
 
     with sqlite3.connect(servers.tracker_db) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",), "bot/rasa_tuning.py sets write-ahead logging"
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     servers.start_rasa()
 
