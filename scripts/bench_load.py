@@ -84,9 +84,9 @@ TUNING_NOTES = [
     "(5 users: 1.3 instead of 4.7 replies/s, p95 5.6 s instead of 1.0 s).",
     "- Rasa checked the JSON schema of every action server reply against the 2020-12 meta-schema "
     "(`jsonschema.validate`): ~21 ms of CPU per custom action, ~0.3 ms with a validator built once "
-    "(`bot/rasa_tuning.py`). The SQLite tracker store committed with several fsyncs while Rasa's event loop "
-    "waited (~18 ms a message); it now uses write-ahead logging with `synchronous=NORMAL`. Rasa's CPU per "
-    "reply went from ~65 ms to ~38 ms.",
+    "(`bot/rasa_tuning.py`). Rasa's CPU per reply went from ~65 ms to ~38 ms. (Write-ahead logging for the "
+    "SQLite tracker store was tried and dropped: Rasa opens a connection per query, so each close "
+    "checkpointed the log and saving plus loading a tracker got slower, ~13-22 ms instead of ~9 ms.)",
     "- Rasa runs on asyncio's event loop instead of uvloop (`scripts/run.sh`): overloaded, uvloop left "
     "new connections in the accept queue for 20-30 s (100 users: p50 1.9 s but p95 21.7 s, and "
     "timeouts at 30 s) while serving the old ones; asyncio's loop shares the wait fairly (p50 6.5 s, "
