@@ -116,3 +116,15 @@ def test_followup_is_rewritten_with_the_new_municipality():
     assert rewrite_followup("Hvad investerede Herning, og hvad fik de igen?", "og hvad med Aarhus?") == \
         "Hvad investerede Aarhus, og hvad fik de igen?"
     assert "Odense" in rewrite_followup("Hvad er en dialogbaseret underretning?", "hvad så med Odense?")
+
+
+def test_a_picked_list_lead_in_brings_its_items_on_lines_of_their_own():
+    passage = _hit("Dagtilbudssocialrådgiverne møder mange familier. Typiske problemstillinger kan være: "
+                   "- Skilsmisseproblemstillinger - Bekymrede forældre - Sparsomt netværk", "dagtilbud.txt")
+    chunk = passage.chunk
+    sentences = ("Dagtilbudssocialrådgiverne møder mange familier.", "Typiske problemstillinger kan være:",
+                 "- Skilsmisseproblemstillinger", "- Bekymrede forældre", "- Sparsomt netværk")
+    listed = Hit(Chunk(**{**chunk.to_dict(), "sentences": sentences}), score=0.9, dense=0.9, rank=1, row=1)
+    similarities = np.array([0.80, 0.95, 0.70, 0.70, 0.70])
+    answer = compose_answer("Hvilke problemstillinger møder de?", (listed,), lambda hit: similarities)
+    assert "kan være:\n- Skilsmisseproblemstillinger\n- Bekymrede forældre\n- Sparsomt netværk" in answer.text
