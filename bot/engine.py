@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.answering import compose_answer
 from bot.guidance import NOTIFICATION_CHECKLIST
 from bot.index_store import LoadedIndex, current_build, load_index
-from bot.relevance import judge
+from bot.relevance import STRICT_POLICY, judge
 from bot.schema import Answer, Hit
 from bot.search import EmptyQuery, Searcher
 from bot.settings import Settings
@@ -72,11 +72,13 @@ class Engine:
         """Ranked hits for the question."""
         return self.searcher().search(question, k or self.settings.top_k)
 
-    def answer(self, question: str, guidance: bool = False) -> Answer:
+    def answer(self, question: str, guidance: bool = False, strict: bool = False) -> Answer:
         """The bot's answer: cited extract, or a plain decline.
 
         With `guidance` (a worried professional asking about a notification), an answer
-        becomes `kind: guidance` and ends with the checklist of what to describe.
+        becomes `kind: guidance` and ends with the checklist of what to describe. With
+        `strict` (NLU takes the message for out of scope) a passage must share most of the
+        question's subject words to answer it.
         """
         searcher = self.searcher()
         try:
@@ -84,7 +86,8 @@ class Engine:
         except EmptyQuery:
             return Answer("clarify", EMPTY_TEXT)
         hits = searcher.search_vector(question, query, self.settings.top_k)
-        verdict = judge(question, hits, searcher.index.document_years)
+        index = searcher.index
+        verdict = judge(question, hits, index.document_years, STRICT_POLICY if strict else None, index.subject_terms)
         if not verdict.answerable:
             logger.info("Declined %r: %s", question, verdict.reason)
             if guidance:

@@ -30,6 +30,7 @@ import numpy as np
 from bot.entities import find_entities
 from bot.lexical import LexicalIndex
 from bot.schema import Chunk
+from bot.subject_terms import SubjectTerms
 from bot.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
 
 CURRENT = "current"
@@ -69,6 +70,11 @@ class LoadedIndex:
         for chunk in self.chunks:
             years.setdefault(chunk.file, set()).update(find_entities(chunk.text).years)
         return {file: frozenset(found) for file, found in years.items()}
+
+    @cached_property
+    def subject_terms(self) -> SubjectTerms:
+        """Term statistics of the passages (for weighing a question's subject words)."""
+        return SubjectTerms.from_texts([chunk.text for chunk in self.chunks])
 
     def sentence_rows(self, row: int) -> slice:
         """The rows of `sentence_vectors` that belong to chunk `row`."""

@@ -3,12 +3,13 @@
 A score threshold alone cannot separate near misses (right topic, wrong municipality or
 year, or a subject the documents only mention by title), so the decision also checks that
 the municipalities and years asked about are the ones the passage speaks of, and that the
-question's own subject words occur in the passage (at least one, and a third unless the dense
-match is strong).
+question's own subject words occur in the passage (at least one, and a third of their weight
+unless the dense match is strong; rare words weigh more, see `bot.subject_terms`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,16 +17,23 @@ from bot.entities import Entities, find_entities
 from bot.language import looks_english
 from bot.lexical import analyse
 from bot.schema import Hit
+from bot.subject_terms import SubjectTerms
 from bot.search import entity_overlap
 
 
 @dataclass(frozen=True)
 class RelevancePolicy:
-    """Thresholds of the decision (tuned on the dev set, see docs/benchmarks.md)."""
+    """Thresholds of the decision (tuned on the dev and extra sets, see docs/benchmarks.md)."""
 
     min_dense: float = 0.80
     strong_dense: float = 0.86
     min_term_coverage: float = 0.34
+
+
+# When NLU already takes the message for out of scope, only a passage that shares most of the
+# question's subject words may answer it (a strong dense match alone is not enough).
+STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5)
+_SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,16 +45,6 @@ class Verdict:
     hits: tuple[Hit, ...] = ()
 
 
-def term_coverage(question: str, passage: str, ignore: Entities) -> float:
-    """Share of the question's content terms (entities left out) found in the passage."""
-    ignored = set(analyse(" ".join([*ignore.municipalities, *ignore.organisations])))
-    terms = [t for t in dict.fromkeys(analyse(question)) if t not in ignored and not t.isdigit()]
-    if not terms:
-        return 1.0
-    present = set(analyse(passage))
-    return sum(1 for t in terms if t in present) / len(terms)
-
-
 def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, frozenset[int]]) -> bool:
     """The passage speaks of one of the municipalities asked about, and its document of every year asked about."""
     places = Entities(question.municipalities, frozenset(), frozenset())
@@ -54,27 +52,40 @@ def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, f
     return (not places or entity_overlap(places, hit.chunk) > 0) and question.years <= years
 
 
+def _sections(text: str) -> set[str]:
+    return {re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
+
+
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
-          policy: RelevancePolicy | None = None) -> Verdict:
+          policy: RelevancePolicy | None = None, terms: SubjectTerms | None = None) -> Verdict:
     """Keep the hits that answer the question, or say why none does.
 
     `document_years` maps each file to the years its text mentions: a year asked about
-    must be one the passage's document speaks of.
+    must be one the passage's document speaks of. A paragraph of law asked about ("§ 50")
+    must be one the passage cites: the bot never states rules its documents don't.
+    `terms` weighs the question's subject words by their rarity in the corpus (by default,
+    in the hits themselves).
     """
     policy = policy or RelevancePolicy()
     if not hits:
         return Verdict(False, "no passages")
+    terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = find_entities(question)
+    named = analyse(" ".join([*entities.municipalities, *entities.organisations]))
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")
+    sections = _sections(question)
+    matching = [h for h in matching if sections <= _sections(h.chunk.text)]
+    if not matching:
+        return Verdict(False, "no passage cites the paragraph of law asked about")
     english = looks_english(question)
     kept = []
     for hit in matching:
         if hit.dense < policy.min_dense:
             continue
         # Danish terms cannot cover an English question: the dense match decides alone.
-        coverage = 1.0 if english else term_coverage(question, hit.chunk.text, entities)
+        coverage = 1.0 if english else terms.coverage(question, hit.chunk.text, named)
         # A comparison of municipalities: a passage about one of them is evidence enough.
         compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
         # At least one subject word of a Danish question must occur in the passage.

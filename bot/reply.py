@@ -39,7 +39,7 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, previous: 
     question = message
     if previous and (intent == "followup_municipality" or is_followup(message)):
         question = rewrite_followup(previous, message)
-    answer = engine.answer(question, guidance=intent == "notification_help")
+    answer = engine.answer(question, guidance=intent == "notification_help", strict=intent == "out_of_scope")
     return Reply(question, answer, is_acute_danger(message))
 
 

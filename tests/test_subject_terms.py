@@ -1,0 +1,30 @@
+"""Weighing a question's subject words by their rarity (no model needed)."""
+
+from __future__ import annotations
+
+from bot.subject_terms import SubjectTerms
+
+PASSAGES = [
+    "Regeringen og partierne bag satspuljeaftalen for 2016 vil betale 96 mio. kr. til kommunerne.",
+    "Herning Kommune gør det relationelt med familien og følger tæt op.",
+    "Kommunerne kan dele erfaringer om tidlig indsats med hinanden.",
+]
+TERMS = SubjectTerms.from_texts(PASSAGES)
+
+
+def test_a_subject_word_no_document_uses_outweighs_common_words():
+    coverage = TERMS.coverage("Hvornår skal jeg betale restskat, og kan jeg dele den op?", PASSAGES[0])
+    assert coverage < 0.34  # "betale" and "dele" occur, but "restskat" is the subject
+
+
+def test_an_everyday_word_the_corpus_lacks_weighs_little():
+    assert TERMS.coverage("hvad gør Herning anderledes?", PASSAGES[1], ignore=["herning"]) >= 0.34
+
+
+def test_a_compound_part_counts_as_present():
+    assert TERMS.coverage("hvad gav satspuljen?", PASSAGES[0]) > 0.5
+    assert TERMS.weights("hvad gav satspuljen?")["satspulj"] < TERMS.weights("restskat")["restskat"]
+
+
+def test_a_question_without_subject_words_is_fully_covered():
+    assert TERMS.coverage("hvad er det?", PASSAGES[2]) == 1.0
