@@ -72,13 +72,16 @@ train: $(RASA_MODEL)  ## train the Rasa model if its data changed
 run: setup  ## start action server, Rasa server and web page (Ctrl-C stops all)
 	scripts/run.sh
 
-test: setup validate pytest test-nlu test-stories  ## every test
+test: setup lint validate pytest test-nlu test-stories  ## every test
 
 pytest: setup  ## unit tests, REST-channel tests against real servers
 	$(PY) -m pytest
 
+lint: $(VENV)/.installed  ## ruff over the Python code
+	$(PY) -m ruff check bot actions scripts tests
+
 validate: $(RASA_VENV)/.installed $(INDEX)  ## rasa data validate, then examples, corpus metadata, dev-set retrieval floors
-	$(RASA) data validate --fail-on-warnings
+	$(RASA_VENV)/bin/python scripts/validate_rasa.py
 	$(PY) scripts/check_project.py
 
 test-nlu: $(RASA_VENV)/.installed $(SPACY_MODEL)/meta.json  ## NLU on a held-out 20% split, fails below the F1 floor

@@ -11,6 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contract import send
 from actions.runtime import ENGINE
 from bot.reply import EMERGENCY_RESPONSE, reply_to
+from bot.safety import is_acute_danger
+
+GUIDE_OFFERED = "guide_offered"
+
+
+def guide_offer(tracker: Tracker, offered: bool) -> list[EventType]:
+    """Mark that the reply offered the guided flow, or clear an earlier offer (left unset otherwise)."""
+    if offered:
+        return [SlotSet(GUIDE_OFFERED, True)]
+    return [SlotSet(GUIDE_OFFERED, None)] if tracker.get_slot(GUIDE_OFFERED) is not None else []
 
 
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -20,8 +30,9 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     reply = reply_to(ENGINE, message, intent, tracker.get_slot("last_question"))
     if reply.emergency:
         dispatcher.utter_message(response=EMERGENCY_RESPONSE)
-    send(dispatcher, reply.answer)
-    return [SlotSet("last_question", reply.question), SlotSet("last_answer", reply.answer.payload())]
+    send(dispatcher, reply.answer, reply.buttons)
+    return [SlotSet("last_question", reply.question), SlotSet("last_answer", reply.answer.payload()),
+            *guide_offer(tracker, reply.offers_guide)]
 
 
 class ActionAnswerQuestion(Action):
@@ -36,4 +47,23 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return answer_latest_message(dispatcher, tracker)
+
+
+class ActionAcuteConcern(Action):
+    """A message NLU takes for a child in acute danger: the emergency advice first, at once.
+
+    When NLU is unsure and the message has no danger words (e.g. "Hvad er Københavns mål for
+    udsatte 17-årige?"), it is answered as the question it is instead.
+    """
+
+    def name(self) -> str:
+        return "action_acute_concern"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        sure = confidence >= ENGINE.settings.acute_min_confidence
+        if sure or is_acute_danger(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response=EMERGENCY_RESPONSE)
+            return guide_offer(tracker, True)
         return answer_latest_message(dispatcher, tracker)

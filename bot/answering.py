@@ -28,7 +28,8 @@ _LEXICAL_BONUS = 0.03
 _ANSWER_TYPE_BONUS = 0.04
 # What kind of thing the question asks for, and what a sentence holding it looks like.
 _ANSWER_TYPES = [
-    (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|penge|kost\w*|money)\b", re.I), re.compile(r"\d")),
+    (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|penge|kost\w*|money)\b",
+                re.I), re.compile(r"\d")),
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),

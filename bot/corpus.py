@@ -78,6 +78,7 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
             publisher=str(entry.get("publisher", "")),
             year=_year(entry),
             url=str(entry.get("url", "")),
+            questions=tuple(str(question) for question in entry.get("questions") or ()),
         )
     return sources
 

@@ -17,8 +17,8 @@ from bot.entities import Entities, find_entities
 from bot.language import looks_english
 from bot.lexical import analyse
 from bot.schema import Hit
-from bot.subject_terms import SubjectTerms
 from bot.search import entity_overlap
+from bot.subject_terms import SubjectTerms
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,12 @@ class RelevancePolicy:
     min_dense: float = 0.80
     strong_dense: float = 0.86
     min_term_coverage: float = 0.34
+    strict: bool = False  # words the corpus lacks weigh fully, even everyday ones
 
 
 # When NLU already takes the message for out of scope, only a passage that shares most of the
 # question's subject words may answer it (a strong dense match alone is not enough).
-STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5)
+STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True)
 _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
 
 
@@ -85,7 +86,7 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         if hit.dense < policy.min_dense:
             continue
         # Danish terms cannot cover an English question: the dense match decides alone.
-        coverage = 1.0 if english else terms.coverage(question, hit.chunk.text, named)
+        coverage = 1.0 if english else terms.coverage(question, hit.chunk.text, named, policy.strict)
         # A comparison of municipalities: a passage about one of them is evidence enough.
         compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
         # At least one subject word of a Danish question must occur in the passage.

@@ -22,9 +22,11 @@ _DANGER = [
     r"i akut fare", r"er i fare", r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|dogn|nat)", r"forladt",
     r"strangl", r"chok(?:ed|ing)", r"\bhits? (?:him|her|the child)", r"\bbeat(?:s|en|ing)?\b", r"\babus",
     r"suicid", r"kill (?:him|her|them)sel", r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home",
+    r"ror(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsar", r"brandmark", r"cigaretmark",
+    r"touch(?:es|ed|ing)? (?:her|him) ", r"burn(?:s|ed)? on",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive with the child.
-_INTOXICATED = r"\b(?:fuld|beruset|pavirket|drunk|intoxicated|har drukket|lugter af (?:sprut|alkohol))\b"
+_INTOXICATED = r"\b(?:fuld|beruset|pavirket|drunk|intoxicated|har drukket|sprut|alkohol)\b"
 _DRIVING = r"\b(?:kor|kore|korer|bil|bilen|drive|driving|car)\b"
 
 

@@ -15,6 +15,9 @@ class SourceInfo:
     publisher: str = ""
     year: int | None = None
     url: str = ""
+    # Example questions the document answers (offered as buttons after an answer from it);
+    # not part of the metadata an ingest compares, so editing them re-embeds nothing.
+    questions: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Settings:
     report_min_confidence: float = 0.5  # user messages below this intent confidence are reported
     dev_eval_file: Path = DEV_EVAL_FILE
     query_threads: int = 1  # torch/FAISS (OpenMP) threads per query in the action server
+    # NLU alone (no danger words found) must be this sure before a message gets the emergency advice.
+    acute_min_confidence: float = 0.8
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -53,6 +55,7 @@ class Settings:
             report_min_confidence=float(os.environ.get("BOT_REPORT_MIN_CONFIDENCE", "0.5")),
             dev_eval_file=_path("BOT_DEV_EVAL", DEV_EVAL_FILE),
             query_threads=int(os.environ.get("BOT_QUERY_THREADS", "1")),
+            acute_min_confidence=float(os.environ.get("BOT_ACUTE_MIN_CONFIDENCE", "0.8")),
         )
 
 

@@ -56,8 +56,11 @@ class SubjectTerms:
     def _idf(self, frequency: float) -> float:
         return math.log((self.passages + 1) / (frequency + 0.5))
 
-    def weights(self, question: str, ignore: Iterable[str] = ()) -> dict[str, float]:
-        """Each subject term of the question (numbers and `ignore`d terms left out) with its weight."""
+    def weights(self, question: str, ignore: Iterable[str] = (), strict: bool = False) -> dict[str, float]:
+        """Each subject term of the question (numbers and `ignore`d terms left out) with its weight.
+
+        `strict` (the message already looks out of scope): every word the corpus lacks weighs fully.
+        """
         ignored = set(ignore)
         weights: dict[str, float] = {}
         for word in words(question):
@@ -71,12 +74,12 @@ class SubjectTerms:
                 compounds = sum(n for known, n in self.document_frequency.items() if term in known)
                 weights[term] = self._idf(compounds)
             else:
-                weights[term] = EVERYDAY_WEIGHT if _everyday(word) else self._idf(0)
+                weights[term] = EVERYDAY_WEIGHT if not strict and _everyday(word) else self._idf(0)
         return weights
 
-    def coverage(self, question: str, passage: str, ignore: Iterable[str] = ()) -> float:
+    def coverage(self, question: str, passage: str, ignore: Iterable[str] = (), strict: bool = False) -> float:
         """Weighted share of the question's subject terms found in the passage (1.0 when it has none)."""
-        weights = self.weights(question, ignore)
+        weights = self.weights(question, ignore, strict)
         if not weights:
             return 1.0
         present = set(analyse(passage))

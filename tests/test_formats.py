@@ -24,8 +24,16 @@ from bot.pdf_text import page_paragraphs
 from bot.readers import PAGE_BREAK, UnreadableDocument, read_text
 from bot.schema import Document, SourceInfo
 from tests.conftest import FIXTURES, ROOT
-from tests.fixture_documents import (ECONOMY_FACT, FACT, FORMATS, QUESTION, TITLE, add_metadata, copy_corpus,
-                                     write_document)
+from tests.fixture_documents import (
+    ECONOMY_FACT,
+    FACT,
+    FORMATS,
+    QUESTION,
+    TITLE,
+    add_metadata,
+    copy_corpus,
+    write_document,
+)
 
 
 def _ask(question: str, index_dir: Path) -> list[dict]:

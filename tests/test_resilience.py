@@ -158,7 +158,7 @@ def _dialogue(events: list[dict]) -> list[tuple[str, str]]:
 
 def test_rasa_killed_under_load_loses_nothing_but_messages_in_flight(servers):
     earlier = {}
-    for number in range(6):
+    for _ in range(6):
         sender = new_sender("earlier")
         for text in ("hej", NORMAL_QUESTION, "tak"):
             rest_ask(servers.rasa_url, sender, text)

@@ -28,3 +28,8 @@ def test_a_compound_part_counts_as_present():
 
 def test_a_question_without_subject_words_is_fully_covered():
     assert TERMS.coverage("hvad er det?", PASSAGES[2]) == 1.0
+
+
+def test_strict_weighs_every_word_the_corpus_lacks_fully():
+    question = "hvad koster det at betale en pizza?"
+    assert TERMS.coverage(question, PASSAGES[0], strict=True) < TERMS.coverage(question, PASSAGES[0])

@@ -1,0 +1,76 @@
+"""The custom actions with CollectingDispatcher and trackers built from dicts (real engine, no servers)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+@pytest.fixture(scope="module")
+def actions():
+    """The action modules; importing them loads the real engine (model and index)."""
+    from actions import answer_question, notification_guide
+
+    return answer_question, notification_guide
+
+
+def _tracker(text: str, intent: str, confidence: float, slots: dict[str, Any] | None = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": []}
+    return Tracker("tester", slots or {}, latest, [], False, None, {}, "action_listen")
+
+
+def _kinds(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") or (m.get("custom") or {}).get("kind") for m in dispatcher.messages]
+
+
+def test_a_sure_acute_concern_gets_the_emergency_advice_and_offers_the_guide(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    events = answer_question.ActionAcuteConcern().run(
+        dispatcher, _tracker("Min elev siger hun bliver slået derhjemme", "acute_concern", 0.99), {})
+    assert _kinds(dispatcher) == ["utter_emergency"]
+    assert [(e["name"], e["value"]) for e in events] == [("guide_offered", True)]
+
+
+def test_an_unsure_acute_concern_without_danger_words_is_answered_as_a_question(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("Hvad er Københavns baseline og mål for udsatte 17-årige der gennemfører 9. klasse?",
+                       "acute_concern", 0.64)
+    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    assert _kinds(dispatcher) == ["answer"]
+
+
+def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advice(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("et barn har blå mærker og er bange for at gå hjem", "acute_concern", 0.55)
+    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    assert _kinds(dispatcher) == ["utter_emergency"]
+
+
+def test_the_guide_ends_after_the_danger_question_when_the_child_is_in_danger(actions):
+    _, guide = actions
+    form = guide.ValidateNotificationForm()
+    slots = ["child_in_danger", "had_sparring", "parents_can_join"]
+    in_danger = _tracker("ja", "affirm", 1.0, {"child_in_danger": True})
+    safe = _tracker("nej", "deny", 1.0, {"child_in_danger": False})
+
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), in_danger, {})) == ["child_in_danger"]
+    assert asyncio.run(form.required_slots(slots, CollectingDispatcher(), safe, {})) == slots
+
+
+def test_the_guides_result_cites_documents_and_clears_its_answers(actions):
+    _, guide = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("ja", "affirm", 1.0, {"child_in_danger": False, "had_sparring": False,
+                                              "parents_can_join": True, "guide_offered": True})
+    events = guide.ActionNotificationGuidance().run(dispatcher, tracker, {})
+    result = dispatcher.messages[-1]["custom"]
+    assert result["kind"] == "guidance" and result["sources"] and "Tjekliste" in result["text"]
+    assert {e["name"]: e["value"] for e in events} == {
+        "child_in_danger": None, "had_sparring": None, "parents_can_join": None, "guide_offered": None}
