@@ -28,8 +28,8 @@ _LEXICAL_BONUS = 0.03
 _ANSWER_TYPE_BONUS = 0.04
 # What kind of thing the question asks for, and what a sentence holding it looks like.
 _ANSWER_TYPES = [
-    (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|penge|kost\w*|money)\b",
-                re.I), re.compile(r"\d")),
+    (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|besparel\w*|penge|"
+                r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*)\b", re.I), re.compile(r"\d")),
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
@@ -65,13 +65,18 @@ class _Candidate:
         return text
 
 
+def _wanted_shapes(question: str) -> list[re.Pattern[str]]:
+    """What a sentence holding the kind of thing the question asks for looks like (none: any)."""
+    return [shape for asks, shape in _ANSWER_TYPES if asks.search(question)]
+
+
 def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None) -> np.ndarray:
     """Dense similarity of each sentence to the question, a small bonus per shared term, and a
     bonus when the sentence holds the kind of thing asked for (a number, a name, contact details)."""
     terms = set(analyse(question))
     lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
-    wanted = [shape for asks, shape in _ANSWER_TYPES if asks.search(question)]
+    wanted = _wanted_shapes(question)
     typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)
     return dense + _LEXICAL_BONUS * lexical + _ANSWER_TYPE_BONUS * typed
 
@@ -113,6 +118,19 @@ def _with_lists(candidate: _Candidate, total: int) -> int:
     return total
 
 
+def _pick_asked_kind(question: str, candidates: list[_Candidate], used: list[_Candidate]) -> None:
+    """When the question asks for a number, a name or contact details and no picked sentence holds
+    one, add the best sentence that does (from any relevant passage)."""
+    shapes = _wanted_shapes(question)
+    holds = [(c, i) for c in candidates for i, s in enumerate(c.sentences) if any(p.search(s) for p in shapes)]
+    if not holds or any(i in c.picked for c, i in holds):
+        return
+    candidate, index = max(holds, key=lambda pair: pair[0].scores[pair[1]])
+    candidate.picked.add(index)
+    if candidate not in used:
+        used.append(candidate)
+
+
 def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None) -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first."""
     candidates = [
@@ -137,6 +155,7 @@ def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None =
             covered |= places
     for candidate in used:
         candidate.picked.add(_best(candidate))
+    _pick_asked_kind(question, candidates, used)
     total = sum(_words(c.text) for c in used)
     for candidate in used:
         total = _with_lists(candidate, total)

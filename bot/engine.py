@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.answering import compose_answer
 from bot.guidance import NOTIFICATION_CHECKLIST
 from bot.index_store import LoadedIndex, current_build, load_index
-from bot.relevance import STRICT_POLICY, judge
+from bot.relevance import LEGAL_REASON, STRICT_POLICY, judge
 from bot.schema import Answer, Hit
 from bot.search import EmptyQuery, Searcher
 from bot.settings import Settings
@@ -22,6 +22,11 @@ NO_ANSWER_TEXT = (
     "Herning-modellen, kommuners erfaringer (Aarhus, Aabenraa, Odense, København), "
     "VIVEs undersøgelse af 18 kommuner, KLs socialpolitiske udspil og satspuljen fra 2016, "
     "og om hvordan man skriver en underretning."
+)
+NO_LEGAL_ANSWER_TEXT = (
+    "Mine dokumenter siger ikke noget om den regel eller frist, så det vil jeg ikke svare på. "
+    "Spørg kommunens børne- og familieafdeling, eller læs lovteksten på retsinformation.dk. "
+    "Jeg kan fortælle, hvad dokumenterne siger om fx dialogbaseret underretning og sparring."
 )
 EMPTY_TEXT = "Jeg fik ikke noget spørgsmål. Skriv gerne, hvad du vil vide."
 
@@ -90,6 +95,8 @@ class Engine:
         verdict = judge(question, hits, index.document_years, STRICT_POLICY if strict else None, index.subject_terms)
         if not verdict.answerable:
             logger.info("Declined %r: %s", question, verdict.reason)
+            if verdict.reason == LEGAL_REASON:
+                return Answer("no_answer", NO_LEGAL_ANSWER_TEXT)
             if guidance:
                 return Answer("guidance", NOTIFICATION_CHECKLIST)
             return Answer("no_answer", NO_ANSWER_TEXT, confidence=hits[0].dense if hits else 0.0)

@@ -2,7 +2,8 @@
 
 _ENGLISH_MARKERS = frozenset(
     "the what how who why which is are does did was were many much and of should can an "
-    "about with from this that it".split()
+    "about with from this that it have has had when since in on you your my our we they there their "
+    "been would could will be do".split()
 )
 
 

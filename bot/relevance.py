@@ -35,6 +35,9 @@ class RelevancePolicy:
 # question's subject words may answer it (a strong dense match alone is not enough).
 STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True)
 _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
+# Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
+_LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
+LEGAL_REASON = "no passage states the rule of law asked about"
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,10 @@ def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, f
     return (not places or entity_overlap(places, hit.chunk) > 0) and question.years <= years
 
 
-def _sections(text: str) -> set[str]:
-    return {re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
+def _legal_references(text: str) -> set[str]:
+    """Paragraphs ("§50") and legal words ("frist", "servicelov") in a text."""
+    sections = {"§" + re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
+    return sections | {word.lower() for word in _LEGAL_WORDS.findall(text)}
 
 
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
@@ -62,8 +67,9 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
     """Keep the hits that answer the question, or say why none does.
 
     `document_years` maps each file to the years its text mentions: a year asked about
-    must be one the passage's document speaks of. A paragraph of law asked about ("§ 50")
-    must be one the passage cites: the bot never states rules its documents don't.
+    must be one the passage's document speaks of. A paragraph of law or a legal deadline asked
+    about ("§ 50", "fristen efter serviceloven") must be one the passage speaks of: the bot
+    never states rules its documents don't.
     `terms` weighs the question's subject words by their rarity in the corpus (by default,
     in the hits themselves).
     """
@@ -76,10 +82,10 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")
-    sections = _sections(question)
-    matching = [h for h in matching if sections <= _sections(h.chunk.text)]
+    legal = _legal_references(question)
+    matching = [h for h in matching if legal <= _legal_references(h.chunk.text)]
     if not matching:
-        return Verdict(False, "no passage cites the paragraph of law asked about")
+        return Verdict(False, LEGAL_REASON)
     english = looks_english(question)
     kept = []
     for hit in matching:

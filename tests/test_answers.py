@@ -128,3 +128,27 @@ def test_a_picked_list_lead_in_brings_its_items_on_lines_of_their_own():
     similarities = np.array([0.80, 0.95, 0.70, 0.70, 0.70])
     answer = compose_answer("Hvilke problemstillinger møder de?", (listed,), lambda hit: similarities)
     assert "kan være:\n- Skilsmisseproblemstillinger\n- Bekymrede forældre\n- Sparsomt netværk" in answer.text
+
+
+def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
+    from bot.relevance import LEGAL_REASON
+
+    passage = _hit("Den dialogbaserede underretning udarbejdes på et møde, som forældrene deltager i, "
+                   "jf. servicelovens § 11.", "vive.txt")
+    deadline = judge("Hvad er fristen for at behandle en underretning efter serviceloven?", [passage])
+    assert not deadline.answerable and deadline.reason == LEGAL_REASON
+    assert not judge("Hvad står der i servicelovens § 50?", [passage]).answerable
+    assert judge("Hvad siger servicelovens § 11 om den dialogbaserede underretning?", [passage]).answerable
+
+
+def test_english_is_recognised_without_the_most_common_markers():
+    assert looks_english("Since when have the schools in Odense had social workers attached?")
+    assert not looks_english("Har det virket med socialrådgivere i Odense?")
+
+
+def test_a_name_asked_for_is_taken_from_another_passage_when_the_best_one_has_none():
+    pool = _hit("Regeringen afsætter 96 mio. kr. til puljen. Kommunerne kan søge midler fra puljen.", "pulje.txt")
+    minister = _hit("Social- og indenrigsminister Karen Ellemann siger, at det er en vigtig prioritet.", "pulje.txt",
+                    dense=0.80, rank=2)
+    answer = compose_answer("Hvem var minister, da puljen blev aftalt?", (pool, minister))
+    assert "Karen Ellemann" in answer.text
