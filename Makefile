@@ -99,6 +99,7 @@ eval: $(INDEX)  ## retrieval metrics on the dev set
 
 bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
 	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_quality.py
 	$(PY) scripts/bench_load.py
 
 clean:  ## remove built artifacts (not the venvs)

@@ -91,8 +91,12 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
     for hit in matching:
         if hit.dense < policy.min_dense:
             continue
-        # Danish terms cannot cover an English question: the dense match decides alone.
-        coverage = 1.0 if english else terms.coverage(question, hit.chunk.text, named, policy.strict)
+        # Danish terms cannot cover an English question: the dense match decides alone, unless
+        # NLU already takes it for out of scope (strict), which nothing then overrules.
+        if english:
+            coverage = 0.0 if policy.strict else 1.0
+        else:
+            coverage = terms.coverage(question, hit.chunk.text, named, policy.strict)
         # A comparison of municipalities: a passage about one of them is evidence enough.
         compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
         # At least one subject word of a Danish question must occur in the passage.

@@ -152,3 +152,11 @@ def test_a_name_asked_for_is_taken_from_another_passage_when_the_best_one_has_no
                     dense=0.80, rank=2)
     answer = compose_answer("Hvem var minister, da puljen blev aftalt?", (pool, minister))
     assert "Karen Ellemann" in answer.text
+
+
+def test_an_english_question_nlu_takes_for_out_of_scope_is_declined():
+    from bot.relevance import STRICT_POLICY
+
+    question = "What's the weather going to be like in Herning tomorrow?"
+    assert judge(question, [HERNING]).answerable  # English: the dense match decides ...
+    assert not judge(question, [HERNING], policy=STRICT_POLICY).answerable  # ... unless NLU said out of scope
