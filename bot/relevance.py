@@ -87,6 +87,8 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
     if not matching:
         return Verdict(False, LEGAL_REASON)
     english = looks_english(question)
+    if not (english or entities or terms.weights(question, named)):
+        return Verdict(False, "the message has no subject words")
     kept = []
     for hit in matching:
         if hit.dense < policy.min_dense:

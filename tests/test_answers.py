@@ -160,3 +160,8 @@ def test_an_english_question_nlu_takes_for_out_of_scope_is_declined():
     question = "What's the weather going to be like in Herning tomorrow?"
     assert judge(question, [HERNING]).answerable  # English: the dense match decides ...
     assert not judge(question, [HERNING], policy=STRICT_POLICY).answerable  # ... unless NLU said out of scope
+
+
+def test_a_message_without_subject_words_is_not_answered():
+    assert not judge("[31m 2 ?", [HERNING]).answerable
+    assert judge("Herning?", [HERNING]).answerable
