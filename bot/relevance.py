@@ -38,6 +38,13 @@ _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
 # Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
 _LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
 LEGAL_REASON = "no passage states the rule of law asked about"
+# "Hvor mange penge sparede Aabenraa i 2021?": an amount of money asked for must be in a kept
+# passage, in a sentence that names the year asked about (if any).
+_ASKS_AMOUNT = re.compile(r"\b(hvor (meget|mange)|how (much|many))\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb\w*|budget\w*|money|saved?|cost)\b",
+                         re.IGNORECASE)
+_MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,22 @@ def _legal_references(text: str) -> set[str]:
     """Paragraphs ("§50") and legal words ("frist", "servicelov") in a text."""
     sections = {"§" + re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
     return sections | {word.lower() for word in _LEGAL_WORDS.findall(text)}
+
+
+def _years_in(sentence: str) -> set[int]:
+    """Years a sentence speaks of, spans ("2016-2019") included."""
+    years: set[int] = set()
+    for first, last in _YEAR_SPAN.findall(sentence):
+        years.update(range(int(first), int(last or first) + 1))
+    return years
+
+
+def holds_asked_amount(question: str, hits: tuple[Hit, ...], years: frozenset[int]) -> bool:
+    """When the question asks how much money, a sentence of the passages states an amount (of that year)."""
+    if not (_ASKS_AMOUNT.search(question) and _MONEY_WORD.search(question)):
+        return True
+    sentences = [s for hit in hits for s in hit.chunk.sentences or (hit.chunk.text,)]
+    return any(_MONEY_AMOUNT.search(s) and years <= _years_in(s) for s in sentences)
 
 
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
@@ -107,4 +130,6 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")
+    if not holds_asked_amount(question, tuple(kept), entities.years):
+        return Verdict(False, "no passage states the amount asked about")
     return Verdict(True, "ok", tuple(kept))

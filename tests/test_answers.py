@@ -165,3 +165,14 @@ def test_an_english_question_nlu_takes_for_out_of_scope_is_declined():
 def test_a_message_without_subject_words_is_not_answered():
     assert not judge("[31m 2 ?", [HERNING]).answerable
     assert judge("Herning?", [HERNING]).answerable
+
+
+def test_an_amount_of_money_asked_about_must_be_stated_for_the_year_asked():
+    saving = _hit("Aabenraa har investeret i KIK. Besparelse i 2020 på 17 millioner kroner.", "aabenraa.txt",
+                  year=2021)
+    years = {"aabenraa.txt": frozenset({2020, 2021})}
+    assert judge("Hvor meget sparede Aabenraa på KIK i 2020?", [saving], years).answerable
+    assert not judge("Hvor meget sparede Aabenraa på KIK i 2021?", [saving], years).answerable
+    odense = _hit("I Odense har 97% af skolerne oplevet en positiv effekt af socialrådgivere på skolerne.", "odense.txt")
+    assert not judge("Hvor mange penge har Odense sparet med socialrådgivere på skolerne?", [odense]).answerable
+    assert judge("Hvor mange af skolerne i Odense har oplevet en positiv effekt?", [odense]).answerable
