@@ -121,8 +121,12 @@ def _transcript_units(text: str) -> list[_Unit]:
     return units
 
 
-def _pack(units: list[_Unit]) -> list[list[_Unit]]:
-    """Greedily pack units into groups of about TARGET_WORDS, never past MAX_WORDS."""
+def _pack(units: list[_Unit], split_pages: bool = False) -> list[list[_Unit]]:
+    """Greedily pack units into groups of about TARGET_WORDS, never past MAX_WORDS.
+
+    A marked-up heading (level 1-3), and with `split_pages` a new page, opens a new group unless
+    the current one is tiny, so passages (and the page and heading they cite) follow the document.
+    """
     groups: list[list[_Unit]] = []
     current: list[_Unit] = []
     words = 0
@@ -139,7 +143,9 @@ def _pack(units: list[_Unit]) -> list[list[_Unit]]:
 
     for unit in units:
         new_section = bool(current) and unit.section != current[-1].section
-        if (new_section and words >= MIN_WORDS) or words + unit.words > MAX_WORDS or words >= TARGET_WORDS:
+        new_page = split_pages and bool(current) and unit.page != current[-1].page
+        opens = (0 < unit.level <= METADATA_HEADING_LEVELS or new_page) and words >= MIN_WORDS // 2
+        if (new_section and words >= MIN_WORDS) or opens or words + unit.words > MAX_WORDS or words >= TARGET_WORDS:
             last = current[-1] if current else None
             flush()
             if last is not None and not new_section and last.carry and not current:
@@ -161,15 +167,18 @@ def _chunk_id(file: str, position: int, text: str) -> str:
 def chunk_document(document: Document) -> list[Chunk]:
     """Cut one document into chunks carrying its metadata and their position."""
     raw = document.text
-    if has_transcript(raw):
+    transcript = has_transcript(raw)
+    if transcript:
         units = _transcript_units(clean_text(strip_related_titles(raw)))
     else:
         units = _structured_units(_pages(raw))
     source = document.source
     chunks: list[Chunk] = []
-    for position, group in enumerate(_pack(units)):
+    for position, group in enumerate(_pack(units, split_pages=not transcript)):
         body = "\n".join(u.text for u in group)
-        heading = group[0].heading or (group[0].text if group[0].is_heading and len(group) > 1 else "")
+        # The heading the passage's text stands under (after any headings it starts with).
+        first_text = next((u for u in group if not u.level), group[0])
+        heading = first_text.heading or (group[0].text if group[0].is_heading and len(group) > 1 else "")
         page = next((u.page for u in group if u.page is not None), None)
         chunks.append(
             Chunk(

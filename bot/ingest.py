@@ -20,7 +20,7 @@ from bot.readers import UnreadableDocument
 from bot.schema import Chunk, SourceInfo
 
 # Bump when reading, cleaning or chunking changes so that every file is re-chunked.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 # A progress bar is shown when a run embeds at least this many texts (or stderr is a terminal).
 PROGRESS_MIN_TEXTS = 2000
 ENCODE_STEP = 256  # texts embedded per call, i.e. per progress-bar update
@@ -119,11 +119,19 @@ def _encode(texts: list[str], encoder: PassageEncoder, progress: bool | None) ->
 
 
 def encode_chunks(chunks: list[Chunk], encoder: PassageEncoder, progress: bool | None = None) -> list[EncodedChunk]:
-    """Embed each chunk (with its title) and each of its sentences."""
+    """Embed each chunk (with its title) and each of its sentences.
+
+    All texts are embedded shortest first, so each step of `ENCODE_STEP` texts holds texts
+    of similar length (the encoder batches within a step), then put back in order.
+    """
     if not chunks:
         return []
     passages = [c.embedding_text for c in chunks]
-    all_vectors = _encode(passages + [s for c in chunks for s in c.sentences], encoder, progress)
+    texts = passages + [s for c in chunks for s in c.sentences]
+    order = np.argsort([len(text) for text in texts], kind="stable")
+    sorted_vectors = _encode([texts[i] for i in order], encoder, progress)
+    all_vectors = np.empty_like(sorted_vectors)
+    all_vectors[order] = sorted_vectors
     vectors, sentence_vectors = all_vectors[:len(passages)], all_vectors[len(passages):]
     encoded, start = [], 0
     for chunk, vector in zip(chunks, vectors):
