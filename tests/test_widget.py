@@ -345,7 +345,9 @@ def test_suggested_buttons_send_their_question(page: Page):
     offered.click()
     expect(page.locator(".tiw-msg--user").last).to_have_text("Du skrev:Hvad er en dialogbaseret underretning?")
     expect(page.locator(".tiw-msg--bot").last).to_contain_text("underretning")
-    expect(page.locator(".tiw-buttons")).to_have_count(0)
+    # The used suggestions went away; only the new reply's own buttons (what to ask next) remain.
+    expect(page.locator(".tiw-buttons")).to_have_count(1)
+    expect(page.locator(".tiw-msg--bot").last.locator(".tiw-buttons")).to_have_count(1)
 
 
 def test_conversation_survives_a_reload(page: Page, running_bot):
