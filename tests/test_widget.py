@@ -338,7 +338,10 @@ def test_suggested_buttons_send_their_question(page: Page):
     welcome.get_by_role("button", name=VIVE).click()
     expect(page.locator(".tiw-msg--user").last).to_have_text(f"Du skrev:{VIVE}")
     expect(page.locator(".tiw-kind--answer")).to_have_count(1)
-    expect(welcome).to_have_count(0)  # used suggestions go away
+    # The used suggestions go away; the answer brings its own group of related questions.
+    expect(page.get_by_role("button", name=VIVE)).to_have_count(0)
+    expect(welcome).to_have_count(1)
+    expect(page.locator(".tiw-msg--bot").last.get_by_role("group", name="Forslag til spørgsmål")).to_have_count(1)
 
     ask(page, "hvad kan du?")
     offered = page.locator(".tiw-msg--bot").last.get_by_role("button", name="Hvad er en dialogbaseret underretning?")
