@@ -4,7 +4,8 @@ A score threshold alone cannot separate near misses (right topic, wrong municipa
 year, or a subject the documents only mention by title), so the decision also checks that
 the municipalities and years asked about are the ones the passage speaks of, and that the
 question's own subject words occur in the passage (at least one, and a third of their weight
-unless the dense match is strong; rare words weigh more, see `bot.subject_terms`).
+unless the dense match is strong; rare words weigh more, see `bot.subject_terms`). A name the
+question quotes must occur in a passage, and an amount of money asked about must be stated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.language import looks_english
 from bot.lexical import analyse
 from bot.schema import Hit
 from bot.search import entity_overlap
-from bot.subject_terms import SubjectTerms
+from bot.subject_terms import SubjectTerms, contains_term
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb
                          re.IGNORECASE)
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
 _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
+# A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
+_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,22 @@ def holds_asked_amount(question: str, hits: tuple[Hit, ...], years: frozenset[in
         return True
     sentences = [s for hit in hits for s in hit.chunk.sentences or (hit.chunk.text,)]
     return any(_MONEY_AMOUNT.search(s) and years <= _years_in(s) for s in sentences)
+
+
+def _holds_phrase(phrase: list[str], text: str) -> bool:
+    """The phrase's terms occur in the text one after the other (a term may sit inside a compound)."""
+    terms = analyse(text)
+    return any(all(contains_term(want, (terms[start + i],)) for i, want in enumerate(phrase))
+               for start in range(len(terms) - len(phrase) + 1))
+
+
+def names_quoted(question: str, hits: tuple[Hit, ...]) -> bool:
+    """Every name the question quotes ("politikken 'Sund opvækst'") is in one of the passages."""
+    for name in _QUOTED.findall(question):
+        phrase = analyse(name)
+        if phrase and not any(_holds_phrase(phrase, hit.chunk.text) for hit in hits):
+            return False
+    return True
 
 
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
@@ -130,6 +149,8 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")
+    if not names_quoted(question, tuple(kept)):
+        return Verdict(False, "no passage names what the question quotes")
     if not holds_asked_amount(question, tuple(kept), entities.years):
         return Verdict(False, "no passage states the amount asked about")
     return Verdict(True, "ok", tuple(kept))

@@ -176,3 +176,10 @@ def test_an_amount_of_money_asked_about_must_be_stated_for_the_year_asked():
     odense = _hit("I Odense har 97% af skolerne oplevet en positiv effekt af socialrådgivere på skolerne.", "odense.txt")
     assert not judge("Hvor mange penge har Odense sparet med socialrådgivere på skolerne?", [odense]).answerable
     assert judge("Hvor mange af skolerne i Odense har oplevet en positiv effekt?", [odense]).answerable
+
+
+def test_a_quoted_name_must_be_in_a_passage_all_its_words_together():
+    sund = _hit("Aabenraa satser på sund økonomi. Børns opvækst og familiens situation betyder meget.", "aabenraa.txt")
+    assert not judge("Hvad står der i Aabenraas børne- og familiepolitik 'Sund opvækst'?", [sund]).answerable
+    assert judge("How many families are in the Aarhus project 'Tættere på Familien'?", [AARHUS]).answerable
+    assert judge("Hvad er KL's udspil om Aarhus' projekt?", [AARHUS]).answerable
