@@ -13,6 +13,9 @@ ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?][\"”’)]*(\s+)(?=[\"“(–-]?[A-ZÆØÅ0-9§])")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+# A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012") ends at its year, even
+# when the extracted text runs on into the next heading or sentence without a full stop.
+_SOURCE_LINE = re.compile(r"\bKilde: [^.!?]{0,200}?\b(?:19|20)\d\d\b\.?(\s+)(?=[A-ZÆØÅ])")
 
 
 def _ends_sentence(left: str) -> bool:
@@ -30,11 +33,12 @@ def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences; whitespace inside sentences is preserved."""
     sentences: list[str] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
-        cut = match.start(1)
-        if _ends_sentence(text[:cut]):
+    cuts = [(m.start(1), m.end(), True) for m in _SOURCE_LINE.finditer(text)]
+    cuts += [(m.start(1), m.end(), False) for m in _BOUNDARY.finditer(text)]
+    for cut, end, source_line in sorted(cuts):
+        if cut >= start and (source_line or _ends_sentence(text[:cut])):
             sentences.append(text[start:cut].strip())
-            start = match.end()
+            start = end
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)

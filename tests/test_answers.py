@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.answering import MAX_WORDS, compose_answer, shorten
+from bot.answering import MAX_WORDS, compose_answer, sentence_scores, shorten
 from bot.followup import is_followup, rewrite_followup
 from bot.language import looks_english
 from bot.relevance import judge
@@ -183,3 +183,10 @@ def test_a_quoted_name_must_be_in_a_passage_all_its_words_together():
     assert not judge("Hvad står der i Aabenraas børne- og familiepolitik 'Sund opvækst'?", [sund]).answerable
     assert judge("How many families are in the Aarhus project 'Tættere på Familien'?", [AARHUS]).answerable
     assert judge("Hvad er KL's udspil om Aarhus' projekt?", [AARHUS]).answerable
+
+
+def test_a_figures_source_line_ranks_below_the_content():
+    sentences = ["Kilde: Analyse af de økonomiske gevinster, Rambøll, marts 2012",
+                 "Fire indsatser har et samlet potentiale på 2,5 mia. kr. årligt."]
+    scores = sentence_scores("Hvad er de økonomiske gevinster ifølge Rambøll?", sentences, np.array([0.84, 0.85]))
+    assert scores[1] > scores[0]

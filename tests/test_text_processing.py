@@ -45,6 +45,14 @@ def test_sentences_respect_abbreviations_and_ordinals():
     assert sentences == ["Der er bl.a. afsat 96 mio. kr. til puljen.", "Den 7. Oktober 2021 præsenterede VIVE.", "Slut!"]
 
 
+def test_a_figures_source_line_ends_at_its_year():
+    text = ("Kilde: Samfundsøkonomisk potentiale, CEBR, september 2012 Gode økonomiske konsekvenser "
+            "Rambøll har beregnet gevinsterne. Det er 2,5 mia. kr. i 2012.")
+    assert split_sentences(text) == ["Kilde: Samfundsøkonomisk potentiale, CEBR, september 2012",
+                                     "Gode økonomiske konsekvenser Rambøll har beregnet gevinsterne.",
+                                     "Det er 2,5 mia. kr. i 2012."]
+
+
 def test_scraped_title_list_is_dropped(corpus_chunks):
     kl = " ".join(c.text for c in corpus_chunks["002_fc2d8578851139d7.txt"])
     assert "Tønder Kommunes Handleplan" not in kl
