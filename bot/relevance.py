@@ -5,7 +5,8 @@ year, or a subject the documents only mention by title), so the decision also ch
 the municipalities and years asked about are the ones the passage speaks of, and that the
 question's own subject words occur in the passage (at least one, and a third of their weight
 unless the dense match is strong; rare words weigh more, see `bot.subject_terms`). A name the
-question quotes must occur in a passage, and an amount of money asked about must be stated.
+question quotes must occur in a passage, municipalities asked for must be named, and an
+amount of money asked about must be stated.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb
                          re.IGNORECASE)
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
 _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
+# "Hvilke kommuner fik penge fra puljen?" asks for names: passages saying "i omegnen af 25
+# kommuner" do not answer it.
+_ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 # A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
 
@@ -104,6 +108,13 @@ def names_quoted(question: str, hits: tuple[Hit, ...]) -> bool:
     return True
 
 
+def names_asked_municipalities(question: str, hits: tuple[Hit, ...]) -> bool:
+    """When the question asks which municipalities, the passages name at least two."""
+    if not _ASKS_MUNICIPALITIES.search(question):
+        return True
+    return len({m for hit in hits for m in find_entities(hit.chunk.text).municipalities}) >= 2
+
+
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
           policy: RelevancePolicy | None = None, terms: SubjectTerms | None = None) -> Verdict:
     """Keep the hits that answer the question, or say why none does.
@@ -151,6 +162,8 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         return Verdict(False, "no passage is close enough to the question")
     if not names_quoted(question, tuple(kept)):
         return Verdict(False, "no passage names what the question quotes")
+    if not names_asked_municipalities(question, tuple(kept)):
+        return Verdict(False, "no passage names the municipalities asked about")
     if not holds_asked_amount(question, tuple(kept), entities.years):
         return Verdict(False, "no passage states the amount asked about")
     return Verdict(True, "ok", tuple(kept))

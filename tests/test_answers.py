@@ -190,3 +190,10 @@ def test_a_figures_source_line_ranks_below_the_content():
                  "Fire indsatser har et samlet potentiale på 2,5 mia. kr. årligt."]
     scores = sentence_scores("Hvad er de økonomiske gevinster ifølge Rambøll?", sentences, np.array([0.84, 0.85]))
     assert scores[1] > scores[0]
+
+
+def test_which_municipalities_needs_passages_that_name_them():
+    pool = _hit("Satspuljen på 96 mio. kr.: i omegnen af 25 kommuner kan søge, inspireret af Herning Kommune.", "pulje.txt")
+    assert not judge("Hvilke kommuner fik penge fra puljen på 96 mio.?", [pool]).answerable
+    both = _hit("Herning og Aarhus har investeret i tidlig indsats.", "kommuner.txt")
+    assert judge("Hvilke kommuner har investeret i tidlig indsats?", [both]).answerable
