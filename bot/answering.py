@@ -73,11 +73,13 @@ def _wanted_shapes(question: str) -> list[re.Pattern[str]]:
     return [shape for asks, shape in _ANSWER_TYPES if asks.search(question)]
 
 
-def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None) -> np.ndarray:
+def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None,
+                    common: frozenset[str] = frozenset()) -> np.ndarray:
     """Dense similarity of each sentence to the question, a small bonus per shared term, and a
     bonus when the sentence holds the kind of thing asked for (a number, a name, contact details);
-    a figure's source line ranks low."""
-    terms = set(analyse(question))
+    a figure's source line ranks low. `common` terms (the words of the document's own title and
+    publisher, which its sentences all share in spirit) earn no bonus."""
+    terms = set(analyse(question)) - common
     lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
     wanted = _wanted_shapes(question)
@@ -145,7 +147,9 @@ def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None =
     ]
     for candidate in candidates:
         similarities = scorer(candidate.hit) if scorer else None
-        candidate.scores = (sentence_scores(question, candidate.sentences, similarities)
+        chunk = candidate.hit.chunk
+        common = frozenset(analyse(f"{chunk.title} {chunk.publisher}"))
+        candidate.scores = (sentence_scores(question, candidate.sentences, similarities, common)
                             + _RETRIEVAL_WEIGHT * candidate.hit.score)
     candidates.sort(key=lambda c: -float(c.scores.max()))
     primary = candidates[0]

@@ -8,6 +8,7 @@ import pytest
 from bot.answering import MAX_WORDS, compose_answer, sentence_scores, shorten
 from bot.followup import is_followup, rewrite_followup
 from bot.language import looks_english
+from bot.lexical import analyse
 from bot.relevance import judge
 from bot.safety import is_acute_danger
 from bot.schema import Chunk, Hit
@@ -197,3 +198,14 @@ def test_which_municipalities_needs_passages_that_name_them():
     assert not judge("Hvilke kommuner fik penge fra puljen på 96 mio.?", [pool]).answerable
     both = _hit("Herning og Aarhus har investeret i tidlig indsats.", "kommuner.txt")
     assert judge("Hvilke kommuner har investeret i tidlig indsats?", [both]).answerable
+
+
+def test_words_of_the_documents_own_title_earn_no_bonus():
+    sentences = ["VIVE har undersøgt 18 kommuners omlægning:",
+                 "Den overordnede ambition er bedre betingelser for børn."]
+    question = "Hvad er den overordnede ambition med omlægningen ifølge VIVE?"
+    similarities = np.array([0.85, 0.84])
+    common = frozenset(analyse("Kommuners omlægning VIVE"))
+    assert sentence_scores(question, sentences, similarities)[0] >= sentence_scores(question, sentences, similarities)[1]
+    scores = sentence_scores(question, sentences, similarities, common)
+    assert scores[1] > scores[0]
