@@ -4,7 +4,8 @@ The sentences of the relevant passages are pooled and scored against the questio
 dense similarity of each sentence plus a bonus per shared term). The answer starts from
 the best sentence, adds its neighbours (they carry its context and often the figures),
 and takes the best sentence of another passage when it is nearly as good or when it
-speaks of another municipality the question asks about. Every passage used is cited.
+speaks of another municipality the question asks about (in such a comparison each place's
+passage gives the figure asked for). Every passage used is cited.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _ANSWER_TYPE_BONUS = 0.04
 # What kind of thing the question asks for, and what a sentence holding it looks like.
 _ANSWER_TYPES = [
     (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|besparel\w*|penge|"
-                r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*)\b", re.I), re.compile(r"\d")),
+                r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*|økonomi\w*)\b", re.I), re.compile(r"\d")),
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
@@ -138,6 +139,12 @@ def _pick_asked_kind(question: str, candidates: list[_Candidate], used: list[_Ca
         used.append(candidate)
 
 
+def _pick_asked_kind_of_each(question: str, used: list[_Candidate]) -> None:
+    """In a comparison ("Herning eller Aarhus?"), each place's passage gives the thing asked for."""
+    for candidate in used:
+        _pick_asked_kind(question, [candidate], [candidate])
+
+
 def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None) -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first."""
     candidates = [
@@ -164,7 +171,10 @@ def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None =
             covered |= places
     for candidate in used:
         candidate.picked.add(_best(candidate))
-    _pick_asked_kind(question, candidates, used)
+    if len(wanted) > 1:
+        _pick_asked_kind_of_each(question, used)
+    else:
+        _pick_asked_kind(question, candidates, used)
     total = sum(_words(c.text) for c in used)
     for candidate in used:
         total = _with_lists(candidate, total)

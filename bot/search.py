@@ -96,11 +96,35 @@ class Searcher:
         if entities:
             overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
             fused = fused + self.weights.entity * overlap
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = self._with_each_place(entities, rows, fused, k)
         return [
             Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))
             for rank, i in enumerate(order, start=1)
         ]
+
+    def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
+        """The k best, where a question comparing municipalities ("Herning eller Aarhus?") gets the
+        best passage about each of them (a passage about the place rather than one listing many
+        places), in place of the lowest-ranked passages it can spare."""
+        order = np.argsort(-fused, kind="stable")
+        top = [int(i) for i in order[:k]]
+        asked = entities.municipalities
+        if len(asked) < 2:
+            return top
+        for place in sorted(asked):
+            if any(place in self._places(rows[i]) for i in top):
+                continue
+            about = [int(i) for i in order[k:] if place in self._places(rows[i])]
+            best = max(about, key=lambda i: fused[i] / len(self._places(rows[i])), default=None)
+            spare = [j for j, i in enumerate(top)
+                     if all(any(p in self._places(rows[o]) for o in top if o != i) for p in self._places(rows[i]) & asked)]
+            if best is not None and spare:
+                top[spare[-1]] = best
+        return top
+
+    def _places(self, row: int) -> frozenset[str]:
+        chunk = self.index.chunks[row]
+        return _chunk_entities(chunk.text, chunk.publisher).municipalities
 
     def _dense_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Cosine of each chunk, blended with the cosine of its best-matching sentence."""

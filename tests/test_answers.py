@@ -209,3 +209,14 @@ def test_words_of_the_documents_own_title_earn_no_bonus():
     assert sentence_scores(question, sentences, similarities)[0] >= sentence_scores(question, sentences, similarities)[1]
     scores = sentence_scores(question, sentences, similarities, common)
     assert scores[1] > scores[0]
+
+
+def test_in_a_comparison_each_place_gives_the_figure_asked_for():
+    filler = " ".join(f"Familierne i byen fik hjælp nummer {n} af mange slags." for n in "abcdefghij")
+    herning = _hit(f"Herning investerede i tidlig indsats for familierne. {filler} Herning hentede 4,7 mio. kr.",
+                   "herning.txt")
+    aarhus = _hit(f"Aarhus investerede i tidlig indsats for familierne. {filler} Aarhus sparede 6,3 millioner kroner.",
+                  "aarhus.txt", rank=2)
+    answer = compose_answer("Herning eller Aarhus – hvor har tidlig indsats givet mest økonomisk?", (herning, aarhus),
+                            lambda hit: np.array([0.9] + [0.5] * 10 + [0.3]))
+    assert "4,7 mio. kr." in answer.text and "6,3 millioner kroner" in answer.text

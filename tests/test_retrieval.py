@@ -154,3 +154,22 @@ def test_cli_ingest_reports_unreadable_file_and_exits_non_zero(corpus: Path, tmp
     assert result.returncode == 1
     assert "broken.txt" in result.stderr
     assert "failed 1" in result.stdout
+
+
+def test_a_comparison_gets_the_passage_about_each_place(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    herning = ("Herning investerede i tidlig indsats for udsatte familier og sparede 4,7 mio. kr. på anbringelser. "
+               "Sagsbehandlerne i Herning fik færre sager og fulgte familierne tæt.")
+    (corpus / "herning1.txt").write_text(herning, encoding="utf-8")
+    (corpus / "herning2.txt").write_text(herning.replace("4,7", "5,2"), encoding="utf-8")
+    (corpus / "liste.txt").write_text("Projektet om udsatte familier blev gennemført i Aalborg, Aarhus, Assens, "
+                                      "Faxe, Fredericia og Thisted.", encoding="utf-8")
+    (corpus / "aarhus.txt").write_text("I Aarhus gav projektet Tættere på Familien en besparelse på 6,3 millioner "
+                                       "kroner for børn med handicap.", encoding="utf-8")
+    assert ingest(corpus, tmp_path / "index", embedder).ok
+    searcher = Searcher(load_index(tmp_path / "index"), embedder)
+    files = [hit.chunk.file for hit in searcher.search("Herning eller Aarhus – hvor har tidlig indsats sparet mest?", 2)]
+    assert "aarhus.txt" in files and any(f.startswith("herning") for f in files)
+    alone = [hit.chunk.file for hit in searcher.search("Hvad har Herning sparet på tidlig indsats?", 2)]
+    assert set(alone) == {"herning1.txt", "herning2.txt"}
