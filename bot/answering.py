@@ -34,6 +34,8 @@ _ANSWER_TYPES = [
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
+    (re.compile(r"\b(hvornår|when|dato|date|hvilket år|what year)\b", re.I),
+     re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b")),
 ]
 _NEIGHBOUR_BONUS = 0.02
 # A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012") names a report but says
@@ -77,7 +79,8 @@ def _wanted_shapes(question: str) -> list[re.Pattern[str]]:
 def sentence_scores(question: str, sentences: list[str], similarities: np.ndarray | None,
                     common: frozenset[str] = frozenset()) -> np.ndarray:
     """Dense similarity of each sentence to the question, a small bonus per shared term, and a
-    bonus when the sentence holds the kind of thing asked for (a number, a name, contact details);
+    bonus when the sentence holds the kind of thing asked for (a number, a name, contact details,
+    a date);
     a figure's source line ranks low. `common` terms (the words of the document's own title and
     publisher, which its sentences all share in spirit) earn no bonus."""
     terms = set(analyse(question)) - common

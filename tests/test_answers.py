@@ -220,3 +220,9 @@ def test_in_a_comparison_each_place_gives_the_figure_asked_for():
     answer = compose_answer("Herning eller Aarhus – hvor har tidlig indsats givet mest økonomisk?", (herning, aarhus),
                             lambda hit: np.array([0.9] + [0.5] * 10 + [0.3]))
     assert "4,7 mio. kr." in answer.text and "6,3 millioner kroner" in answer.text
+
+
+def test_a_question_asking_when_gets_the_sentence_with_the_date():
+    sentences = ["Det tidlige sociale arbejde styrkes", "28-10-2015", "Regeringen afsætter 96 mio. kr."]
+    scores = sentence_scores("When was the press release published?", sentences, np.array([0.85, 0.82, 0.83]))
+    assert int(np.argmax(scores)) == 1
