@@ -66,7 +66,9 @@ def _municipality_forms() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _organisation_forms() -> dict[str, str]:
-    return {folded_text(form): name for name, forms in ORGANISATIONS.items() for form in forms}
+    """Each way of writing an organisation, also in the genitive ("KLs", "VIVEs", "ministeriets")."""
+    return {folded_text(form + suffix): name for name, forms in ORGANISATIONS.items() for form in forms
+            for suffix in ("", *_GENITIVE)}
 
 
 def find_entities(text: str) -> Entities:

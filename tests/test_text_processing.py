@@ -121,3 +121,5 @@ def test_entities(question, municipalities, years):
 
 def test_organisations_are_found():
     assert find_entities("Hvad siger KL og Dansk Socialrådgiverforening?").organisations == {"KL", "Dansk Socialrådgiverforening"}
+    assert find_entities("KLs udspil, VIVEs rapport og ministeriets pressemeddelelse").organisations == {
+        "KL", "VIVE", "Social- og Indenrigsministeriet"}
