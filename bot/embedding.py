@@ -541,7 +541,9 @@ class Embedder:
         if self._passages is None:
             from bot.onnx_embedding import OnnxEncoder, available_cores
 
-            self._passages = OnnxEncoder(self.onnx_dir, available_cores())
+            # One thread per call, one call per core at once: ~15% faster than two threads per
+            # call for these small per-text calls, with the same vectors (docs/benchmarks.md).
+            self._passages = OnnxEncoder(self.onnx_dir, 1, workers=available_cores())
         return self._passages.encode([PASSAGE_PROMPT + text for text in texts])
 
     def _encode_torch(self, texts: list[str], prompt_name: str, batch_size: int) -> np.ndarray:

@@ -12,7 +12,8 @@ ingest section).
 
 `OnnxEncoder` runs such a folder: it tokenises with the model's own `tokenizer.json` and
 runs each text on its own (`BATCH_TOKENS`; batches, when asked for, hold texts of similar
-length under a budget of padded tokens), returning the vectors in input order.
+length under a budget of padded tokens), several calls at once on `workers` Python threads
+(ONNX Runtime releases the GIL while it runs), returning the vectors in input order.
 
 Importing this module is cheap: numpy, onnxruntime, tokenizers and torch are imported
 only inside the functions that need them.
@@ -24,6 +25,7 @@ import contextlib
 import logging
 import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -173,10 +175,12 @@ def length_batches(lengths: list[int], batch_tokens: int) -> list[list[int]]:
 class OnnxEncoder:
     """One model of an exported folder in an ONNX Runtime session on `threads` threads."""
 
-    def __init__(self, folder: Path, threads: int, file_name: str = ONNX_FILE) -> None:
+    def __init__(self, folder: Path, threads: int, file_name: str = ONNX_FILE, workers: int = 1) -> None:
+        """`threads` per ONNX Runtime call; `workers` calls at once (ONNX Runtime releases the GIL)."""
         import onnxruntime
         from tokenizers import Tokenizer
 
+        self._workers = workers
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -201,9 +205,18 @@ class OnnxEncoder:
 
         tokens = self.tokenize(texts)
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for batch in length_batches([len(t) for t in tokens], batch_tokens):
+
+        def run(batch: list[int]) -> None:
             ids, mask = _pad([tokens[i] for i in batch], self._pad_id)
             vectors[batch] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+        batches = length_batches([len(t) for t in tokens], batch_tokens)
+        if self._workers > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self._workers) as pool:
+                list(pool.map(run, batches))
+        else:
+            for batch in batches:
+                run(batch)
         return vectors
 
 

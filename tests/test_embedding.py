@@ -33,7 +33,7 @@ from bot.embedding import (
     verify_sha256,
 )
 from bot.ingest import encode_chunks
-from bot.onnx_embedding import length_batches
+from bot.onnx_embedding import OnnxEncoder, length_batches
 from bot.schema import Chunk
 
 DANISH_QUERIES = [
@@ -200,6 +200,13 @@ def test_int8_vector_does_not_depend_on_its_neighbours(int8_embedder: Embedder) 
     texts = DANISH_PASSAGES + DANISH_QUERIES
     alone = np.vstack([int8_embedder.encode_passages([text]) for text in texts])
     np.testing.assert_allclose(int8_embedder.encode_passages(texts), alone, atol=1e-6)
+
+
+def test_concurrent_calls_give_the_same_vectors_in_input_order(model_cache: Path) -> None:
+    folder = ensure_int8_model(model_cache)
+    texts = DANISH_PASSAGES + DANISH_QUERIES
+    one_by_one = OnnxEncoder(folder, 1).encode(texts)
+    np.testing.assert_allclose(OnnxEncoder(folder, 1, workers=3).encode(texts), one_by_one, atol=1e-6)
 
 
 def test_length_batches_cover_every_text_longest_first_within_the_budget() -> None:
