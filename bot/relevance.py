@@ -5,8 +5,9 @@ year, or a subject the documents only mention by title), so the decision also ch
 the municipalities and years asked about are the ones the passage speaks of, and that the
 question's own subject words occur in the passage (at least one, and a third of their weight
 unless the dense match is strong; rare words weigh more, see `bot.subject_terms`). A name the
-question quotes must occur in a passage, municipalities asked for must be named, and an
-amount of money asked about must be stated.
+question quotes must occur in a passage, a name it uses ("Børns Vilkår", "FOA") must be one the
+documents use, municipalities asked for must be named, and an amount of money asked about must
+be stated.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from bot.entities import Entities, find_entities
 from bot.language import looks_english
 from bot.lexical import analyse
+from bot.names import names
 from bot.schema import Hit
 from bot.search import entity_overlap
 from bot.subject_terms import SubjectTerms, contains_term
@@ -99,6 +101,25 @@ def _holds_phrase(phrase: list[str], text: str) -> bool:
                for start in range(len(terms) - len(phrase) + 1))
 
 
+def _name_known(name: str, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
+    """A one-word name is anywhere in the corpus, a longer one a phrase in a kept passage (its title
+    and publisher included); "Dialoggruppe-projektet" may be written "Dialoggruppeprojektet"."""
+    for form in {name, name.replace("-", "")}:
+        wanted = analyse(form)
+        if len(wanted) == 1 and contains_term(wanted[0], terms.document_frequency):
+            return True
+        if len(wanted) > 1 and any(_holds_phrase(wanted, f"{h.chunk.title} {h.chunk.publisher} {h.chunk.text}")
+                                   for h in hits):
+            return True
+    return False
+
+
+def names_known(question: str, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
+    """Every name a Danish question uses ("Børns Vilkår", "FOA") is one the documents use.
+    Municipalities and organisations the bot knows are checked as entities instead."""
+    return all(_name_known(name, hits, terms) for name in names(question) if analyse(name) and not find_entities(name))
+
+
 def names_quoted(question: str, hits: tuple[Hit, ...]) -> bool:
     """Every name the question quotes ("politikken 'Sund opvækst'") is in one of the passages."""
     for name in _QUOTED.findall(question):
@@ -160,6 +181,8 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")
+    if not (english or names_known(question, tuple(kept), terms)):
+        return Verdict(False, "the question names something the documents do not")
     if not names_quoted(question, tuple(kept)):
         return Verdict(False, "no passage names what the question quotes")
     if not names_asked_municipalities(question, tuple(kept)):

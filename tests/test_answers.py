@@ -13,6 +13,7 @@ from bot.relevance import judge
 from bot.safety import is_acute_danger
 from bot.schema import Chunk, Hit
 from bot.sentences import split_sentences
+from bot.subject_terms import SubjectTerms
 
 
 def _hit(text: str, file: str = "a.txt", dense: float = 0.88, rank: int = 1, year: int | None = 2021) -> Hit:
@@ -226,3 +227,11 @@ def test_a_question_asking_when_gets_the_sentence_with_the_date():
     sentences = ["Det tidlige sociale arbejde styrkes", "28-10-2015", "Regeringen afsætter 96 mio. kr."]
     scores = sentence_scores("When was the press release published?", sentences, np.array([0.85, 0.82, 0.83]))
     assert int(np.argmax(scores)) == 1
+
+
+def test_a_name_the_documents_never_use_is_declined():
+    terms = SubjectTerms.from_texts([HERNING.chunk.text, AARHUS.chunk.text])
+    assert not judge("Hvad siger FOA om investering i Herning?", [HERNING], terms=terms).answerable
+    assert not judge("Hvad siger Red Barnet om familier i Aarhus?", [AARHUS], terms=terms).answerable
+    assert judge("Hvad er projektet Tættere på Familien i Aarhus?", [AARHUS], terms=terms).answerable
+    assert judge("Hvad har Herning Kommune investeret?", [HERNING], terms=terms).answerable

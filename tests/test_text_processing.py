@@ -8,6 +8,7 @@ from bot.chunking import MAX_WORDS, chunk_document
 from bot.cleaning import clean_text
 from bot.corpus import list_corpus_files, load_document, load_sources
 from bot.entities import find_entities
+from bot.names import names
 from bot.schema import Document, SourceInfo
 from bot.sentences import split_sentences
 from bot.text import fold
@@ -123,3 +124,16 @@ def test_organisations_are_found():
     assert find_entities("Hvad siger KL og Dansk Socialrådgiverforening?").organisations == {"KL", "Dansk Socialrådgiverforening"}
     assert find_entities("KLs udspil, VIVEs rapport og ministeriets pressemeddelelse").organisations == {
         "KL", "VIVE", "Social- og Indenrigsministeriet"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Hvad siger Børns Vilkår om tidlig indsats?", ["Børns Vilkår"]),
+        ("Hvad siger FOA? Og BUPL?", ["FOA", "BUPL"]),
+        ("Tidlig indsats: Hvad siger Red Barnet om 'Sund opvækst'?", ["Red Barnet"]),
+        ("hvordan kontakter jeg dansk socialrådgiverforening?", []),
+    ],
+)
+def test_names_are_the_capitalised_words_inside_a_sentence(question, expected):
+    assert names(question) == expected
