@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.answering import compose_answer
 from bot.guidance import NOTIFICATION_CHECKLIST
 from bot.index_store import LoadedIndex, current_build, load_index
-from bot.relevance import LEGAL_REASON, STRICT_POLICY, judge
+from bot.relevance import GUIDANCE_POLICY, LEGAL_REASON, STRICT_POLICY, judge
 from bot.schema import Answer, Hit
 from bot.search import EmptyQuery, Searcher
 from bot.settings import Settings
@@ -92,7 +92,8 @@ class Engine:
             return Answer("clarify", EMPTY_TEXT)
         hits = searcher.search_vector(question, query, self.settings.top_k)
         index = searcher.index
-        verdict = judge(question, hits, index.document_years, STRICT_POLICY if strict else None, index.subject_terms)
+        policy = STRICT_POLICY if strict else GUIDANCE_POLICY if guidance else None
+        verdict = judge(question, hits, index.document_years, policy, index.subject_terms)
         if not verdict.answerable:
             logger.info("Declined %r: %s", question, verdict.reason)
             if verdict.reason == LEGAL_REASON:

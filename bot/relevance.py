@@ -33,11 +33,14 @@ class RelevancePolicy:
     strong_dense: float = 0.86
     min_term_coverage: float = 0.34
     strict: bool = False  # words the corpus lacks weigh fully, even everyday ones
+    names: bool = True  # a name the documents never use declines the question
 
 
 # When NLU already takes the message for out of scope, only a passage that shares most of the
 # question's subject words may answer it (a strong dense match alone is not enough).
 STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True)
+# A worried professional asking how to notify names the child ("Emma"): that name is not the subject.
+GUIDANCE_POLICY = RelevancePolicy(names=False)
 _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
 # Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
 _LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
@@ -181,7 +184,7 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")
-    if not (english or names_known(question, tuple(kept), terms)):
+    if policy.names and not english and not names_known(question, tuple(kept), terms):
         return Verdict(False, "the question names something the documents do not")
     if not names_quoted(question, tuple(kept)):
         return Verdict(False, "no passage names what the question quotes")

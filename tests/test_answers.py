@@ -9,7 +9,7 @@ from bot.answering import MAX_WORDS, compose_answer, sentence_scores, shorten
 from bot.followup import is_followup, rewrite_followup
 from bot.language import looks_english
 from bot.lexical import analyse
-from bot.relevance import judge
+from bot.relevance import GUIDANCE_POLICY, judge
 from bot.safety import is_acute_danger
 from bot.schema import Chunk, Hit
 from bot.sentences import split_sentences
@@ -235,3 +235,7 @@ def test_a_name_the_documents_never_use_is_declined():
     assert not judge("Hvad siger Red Barnet om familier i Aarhus?", [AARHUS], terms=terms).answerable
     assert judge("Hvad er projektet Tættere på Familien i Aarhus?", [AARHUS], terms=terms).answerable
     assert judge("Hvad har Herning Kommune investeret?", [HERNING], terms=terms).answerable
+    # A worried pedagogue names the child: the name is not what the question is about.
+    question = "Har Herning investeret i Emma og de andre børn?"
+    assert not judge(question, [HERNING], terms=terms).answerable
+    assert judge(question, [HERNING], terms=terms, policy=GUIDANCE_POLICY).answerable
