@@ -23,6 +23,7 @@ from bot.names import names
 from bot.schema import Hit
 from bot.search import entity_overlap
 from bot.subject_terms import SubjectTerms, contains_term
+from bot.text import words
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,9 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         return Verdict(False, "no passages")
     terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = find_entities(question)
-    named = analyse(" ".join([*entities.municipalities, *entities.organisations]))
+    # Entity names, and the words that name them in the question ("KLs", "Hernings"), are no subject words.
+    named = analyse(" ".join([*entities.municipalities, *entities.organisations,
+                              *(word for word in words(question) if find_entities(word))]))
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")

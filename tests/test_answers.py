@@ -239,3 +239,9 @@ def test_a_name_the_documents_never_use_is_declined():
     question = "Har Herning investeret i Emma og de andre børn?"
     assert not judge(question, [HERNING], terms=terms).answerable
     assert judge(question, [HERNING], terms=terms, policy=GUIDANCE_POLICY).answerable
+
+
+def test_the_word_naming_an_organisation_is_not_a_missing_subject_word():
+    kl = _hit("KL har et udspil om samskabelse mellem kommunen og borgeren.", "kl.txt", dense=0.82)
+    terms = SubjectTerms.from_texts([kl.chunk.text, HERNING.chunk.text, AARHUS.chunk.text])
+    assert judge("Hvad står der i KLs udspil?", [kl], terms=terms).answerable
