@@ -20,7 +20,8 @@ from bot.entities import find_entities
 from bot.language import looks_english
 from bot.lexical import analyse
 from bot.schema import Answer, Hit
-from bot.sentences import split_sentences
+from bot.search import chunk_places
+from bot.sentences import is_source_line, split_sentences
 
 TARGET_WORDS = 85
 MAX_WORDS = 100
@@ -80,15 +81,14 @@ def sentence_scores(question: str, sentences: list[str], similarities: np.ndarra
                     common: frozenset[str] = frozenset()) -> np.ndarray:
     """Dense similarity of each sentence to the question, a small bonus per shared term, and a
     bonus when the sentence holds the kind of thing asked for (a number, a name, contact details,
-    a date);
-    a figure's source line ranks low. `common` terms (the words of the document's own title and
-    publisher, which its sentences all share in spirit) earn no bonus."""
+    a date); a figure's source line ranks low. `common` terms (the words of the document's own
+    title and publisher, which its sentences all share in spirit) earn no bonus."""
     terms = set(analyse(question)) - common
     lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
     wanted = _wanted_shapes(question)
     typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)
-    source_lines = np.array([s.startswith("Kilde:") for s in sentences], dtype=np.float32)
+    source_lines = np.array([is_source_line(s) for s in sentences], dtype=np.float32)
     return dense + _LEXICAL_BONUS * lexical + _ANSWER_TYPE_BONUS * typed - _SOURCE_LINE_PENALTY * source_lines
 
 
@@ -165,9 +165,9 @@ def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None =
     primary = candidates[0]
     used = [primary]
     wanted = find_entities(question).municipalities
-    covered = find_entities(primary.hit.chunk.text).municipalities & wanted
+    covered = chunk_places(primary.hit.chunk) & wanted
     for other in candidates[1:]:
-        places = find_entities(other.hit.chunk.text).municipalities & wanted
+        places = chunk_places(other.hit.chunk) & wanted
         close = float(other.scores.max()) >= float(primary.scores.max()) - _SECOND_SOURCE_MARGIN
         if places - covered or (close and not wanted):
             used.append(other)

@@ -21,7 +21,7 @@ from bot.language import looks_english
 from bot.lexical import analyse
 from bot.names import names
 from bot.schema import Hit
-from bot.search import entity_overlap
+from bot.search import chunk_places, entity_overlap
 from bot.subject_terms import SubjectTerms, contains_term
 from bot.text import words
 
@@ -137,7 +137,7 @@ def names_asked_municipalities(question: str, hits: tuple[Hit, ...]) -> bool:
     """When the question asks which municipalities, the passages name at least two."""
     if not _ASKS_MUNICIPALITIES.search(question):
         return True
-    return len({m for hit in hits for m in find_entities(hit.chunk.text).municipalities}) >= 2
+    return len({m for hit in hits for m in chunk_places(hit.chunk)}) >= 2
 
 
 def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
@@ -187,12 +187,13 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
             kept.append(hit)
     if not kept:
         return Verdict(False, "no passage is close enough to the question")
-    if policy.names and not english and not names_known(question, tuple(kept), terms):
+    answering = tuple(kept)
+    if policy.names and not english and not names_known(question, answering, terms):
         return Verdict(False, "the question names something the documents do not")
-    if not names_quoted(question, tuple(kept)):
+    if not names_quoted(question, answering):
         return Verdict(False, "no passage names what the question quotes")
-    if not names_asked_municipalities(question, tuple(kept)):
+    if not names_asked_municipalities(question, answering):
         return Verdict(False, "no passage names the municipalities asked about")
-    if not holds_asked_amount(question, tuple(kept), entities.years):
+    if not holds_asked_amount(question, answering, entities.years):
         return Verdict(False, "no passage states the amount asked about")
-    return Verdict(True, "ok", tuple(kept))
+    return Verdict(True, "ok", answering)

@@ -43,6 +43,11 @@ def _chunk_entities(text: str, publisher: str) -> Entities:
     return Entities(found.municipalities, found.organisations | publisher_orgs, found.years)
 
 
+def chunk_places(chunk: Chunk) -> frozenset[str]:
+    """The municipalities a chunk speaks of (cached per text)."""
+    return _chunk_entities(chunk.text, chunk.publisher).municipalities
+
+
 def entity_overlap(question: Entities, chunk: Chunk) -> float:
     """Share of the question's entities that the chunk (or its publisher) mentions."""
     wanted = [("m", m) for m in question.municipalities] + [("o", o) for o in question.organisations]
@@ -111,20 +116,24 @@ class Searcher:
         asked = entities.municipalities
         if len(asked) < 2:
             return top
-        for place in sorted(asked):
-            if any(place in self._places(rows[i]) for i in top):
-                continue
-            about = [int(i) for i in order[k:] if place in self._places(rows[i])]
-            best = max(about, key=lambda i: fused[i] / len(self._places(rows[i])), default=None)
-            spare = [j for j, i in enumerate(top)
-                     if all(any(p in self._places(rows[o]) for o in top if o != i) for p in self._places(rows[i]) & asked)]
-            if best is not None and spare:
-                top[spare[-1]] = best
-        return top
 
-    def _places(self, row: int) -> frozenset[str]:
-        chunk = self.index.chunks[row]
-        return _chunk_entities(chunk.text, chunk.publisher).municipalities
+        def places(i: int) -> frozenset[str]:
+            return chunk_places(self.index.chunks[rows[i]])
+
+        def spare(position: int) -> bool:
+            """The passage at `position` speaks of no asked place that no other top passage does."""
+            others = set().union(*(places(i) for n, i in enumerate(top) if n != position))
+            return places(top[position]) & asked <= others
+
+        for place in sorted(asked):
+            if any(place in places(i) for i in top):
+                continue
+            about = [int(i) for i in order[k:] if place in places(i)]
+            best = max(about, key=lambda i: fused[i] / len(places(i)), default=None)
+            spares = [n for n in range(len(top)) if spare(n)]
+            if best is not None and spares:
+                top[spares[-1]] = best
+        return top
 
     def _dense_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Cosine of each chunk, blended with the cosine of its best-matching sentence."""

@@ -15,7 +15,8 @@ _BOUNDARY = re.compile(r"[.!?][\"”’)]*(\s+)(?=[\"“(–-]?[A-ZÆØÅ0-9§])
 _WORD_BEFORE = re.compile(r"(\S+)$")
 # A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012") ends at its year, even
 # when the extracted text runs on into the next heading or sentence without a full stop.
-_SOURCE_LINE = re.compile(r"\bKilde: [^.!?]{0,200}?\b(?:19|20)\d\d\b\.?(\s+)(?=[A-ZÆØÅ])")
+_SOURCE_LINE_START = "Kilde:"
+_SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\d\d\b\.?(\s+)(?=[A-ZÆØÅ])")
 
 
 def _ends_sentence(left: str) -> bool:
@@ -27,6 +28,11 @@ def _ends_sentence(left: str) -> bool:
         return False
     # "7. oktober", "9. klasse": a short ordinal number is not a sentence end.
     return not (word.isdigit() and len(word) <= 2 and left.rstrip().endswith("."))
+
+
+def is_source_line(sentence: str) -> bool:
+    """A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012")."""
+    return sentence.startswith(_SOURCE_LINE_START)
 
 
 def split_sentences(text: str) -> list[str]:
