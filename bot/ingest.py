@@ -16,6 +16,7 @@ from tqdm import tqdm
 from bot.chunking import chunk_document
 from bot.corpus import SOURCES_FILE, list_corpus_files, load_document, load_sources, unsupported_files
 from bot.index_store import IndexUnavailable, current_build, load_index, write_build
+from bot.lexical import ANALYSER_VERSION
 from bot.readers import UnreadableDocument
 from bot.schema import Chunk, SourceInfo
 
@@ -92,19 +93,20 @@ class EncodedChunk:
     sentence_vectors: np.ndarray
 
 
-def _previous(index_dir: Path, model_id: str) -> tuple[dict[str, str], dict[str, list[EncodedChunk]]]:
-    """Keys and encoded chunks per file of the current build, if it used the same model."""
+def _previous(index_dir: Path, model_id: str) -> tuple[dict[str, str], dict[str, list[EncodedChunk]], bool]:
+    """Keys and encoded chunks per file of the current build, if it used the same model, and
+    whether its lexical index has the current analyser's terms."""
     try:
         index = load_index(index_dir)
     except IndexUnavailable:
-        return {}, {}
+        return {}, {}, False
     if index.manifest.get("model_id") != model_id:
-        return {}, {}
+        return {}, {}, False
     by_file: dict[str, list[EncodedChunk]] = {}
     for row, chunk in enumerate(index.chunks):
         encoded = EncodedChunk(chunk, index.vectors[row], index.sentence_vectors[index.sentence_rows(row)])
         by_file.setdefault(chunk.file, []).append(encoded)
-    return index.manifest.get("file_keys", {}), by_file
+    return index.manifest.get("file_keys", {}), by_file, index.manifest.get("analyser_version") == ANALYSER_VERSION
 
 
 def _encode(texts: list[str], encoder: PassageEncoder, progress: bool | None) -> np.ndarray:
@@ -160,7 +162,7 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
     """
     started = time.perf_counter()
     report = IngestReport(failed=unsupported_files(corpus_dir))
-    old_keys, old_chunks = ({}, {}) if force else _previous(index_dir, encoder.model_id)
+    old_keys, old_chunks, terms_current = ({}, {}, False) if force else _previous(index_dir, encoder.model_id)
     sources = load_sources(corpus_dir)
     files = list_corpus_files(corpus_dir)
     keys: dict[str, str] = {}
@@ -188,7 +190,8 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
     # A file that became unreadable leaves the index too (it is also listed as failed).
     report.removed = sorted(set(old_keys) - set(keys))
 
-    if not (force or report.added or report.changed or report.removed) and old_keys:
+    # A new analyser only rebuilds the lexical index: the vectors of unchanged files are kept.
+    if not (force or report.added or report.changed or report.removed) and old_keys and terms_current:
         report.chunks = sum(len(old_chunks[name]) for name in kept)
         report.build = str(current_build(index_dir))
         report.seconds = round(time.perf_counter() - started, 2)

@@ -1,7 +1,9 @@
-"""BM25 over Danish text: stop words removed, diacritics folded, Snowball-stemmed."""
+"""BM25 over Danish text: stop words removed, diacritics folded, Snowball-stemmed, nouns in
+-ing/-ning brought to their verb's stem, and compound words also indexed under their head."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +17,14 @@ from bot.text import fold, words
 # Question words that carry no topic ("hvor mange", "hvad", "hvem") beyond the stop list.
 _EXTRA_STOPWORDS = {"hvad", "hvem", "hvor", "hvordan", "hvorfor", "hvilke", "hvilken", "mange", "egentlig"}
 _STOPWORDS = frozenset(fold(w) for w in set(STOPWORDS_DANISH) | _EXTRA_STOPWORDS)
+# Danish Snowball keeps a verb's noun apart from the verb ("underretning" vs "underret" from
+# "underretter", "investering" vs "invest"): these endings are taken off the stem as well.
+_NOMINAL_ENDINGS = ("ering", "ning", "ing")
+_MIN_STEM = 4  # letters left after taking off an ending
+_MIN_PREFIX = 3  # shortest first part of a compound
+_MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
+# Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
+ANALYSER_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -22,11 +32,34 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("danish")
 
 
+def _without_nominal_ending(stem: str) -> str:
+    for ending in _NOMINAL_ENDINGS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= _MIN_STEM:
+            return stem[: -len(ending)]
+    return stem
+
+
 def analyse(text: str) -> list[str]:
     """Text → BM25 terms: tokens minus stop words, folded, stemmed."""
     folded = [fold(token) for token in words(text)]
     kept = [token for token in folded if token not in _STOPWORDS and (len(token) > 1 or token.isdigit())]
-    return _stemmer().stemWords(kept)
+    return [_without_nominal_ending(stem) for stem in _stemmer().stemWords(kept)]
+
+
+def compound_head(term: str, vocabulary: Collection[str]) -> str | None:
+    """The longest known term that ends a compound ("minist" for "indenrigsminist"), if any."""
+    for start in range(_MIN_PREFIX, len(term) - _MIN_HEAD + 1):
+        if term[start:] in vocabulary:
+            return term[start:]
+    return None
+
+
+def with_compound_heads(documents: list[list[str]]) -> list[list[str]]:
+    """Each document's terms plus the head of each compound in it, so that a question's
+    "minister" finds a passage's "indenrigsminister" (the heads are terms of the documents)."""
+    vocabulary = {term for terms in documents for term in terms}
+    heads = {term: compound_head(term, vocabulary) for term in vocabulary}
+    return [terms + [heads[t] for t in terms if heads[t]] for terms in documents]
 
 
 class LexicalIndex:
@@ -40,7 +73,8 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> "LexicalIndex":
         """Index the given texts (row i of the result is text i)."""
         retriever = bm25s.BM25()
-        retriever.index([analyse(text) or ["_"] for text in texts], show_progress=False)
+        documents = with_compound_heads([analyse(text) for text in texts])
+        retriever.index([terms or ["_"] for terms in documents], show_progress=False)
         return cls(retriever, len(texts))
 
     def save(self, directory: Path) -> None:

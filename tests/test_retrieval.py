@@ -12,6 +12,7 @@ import pytest
 
 from bot.index_store import IndexUnavailable, current_build, load_index
 from bot.ingest import ingest
+from bot.lexical import ANALYSER_VERSION
 from bot.search import EmptyQuery, Searcher
 from bot.vectors import build_vector_index, choose_index_type, index_type_of
 from tests.conftest import FIXTURES, ROOT
@@ -93,6 +94,17 @@ def test_incremental_ingest_embeds_only_changes(built: Path, corpus: Path, embed
     after = load_index(built)
     assert not any(c.file == "vejret.txt" for c in after.chunks)
     assert any("42 dagplejere" in c.text for c in after.chunks)
+
+
+def test_a_new_analyser_rebuilds_the_lexical_index_without_re_embedding(built: Path, corpus: Path, embedder):
+    before = load_index(built)
+    manifest = before.path / "manifest.json"
+    manifest.write_text(json.dumps({**before.manifest, "analyser_version": ANALYSER_VERSION - 1}), encoding="utf-8")
+    report = ingest(corpus, built, embedder)
+    after = load_index(built)
+    assert report.ok and report.embedded == 0 and after.path != before.path
+    assert after.manifest["analyser_version"] == ANALYSER_VERSION
+    assert (after.vectors == before.vectors).all()
 
 
 def test_unreadable_file_is_reported_and_the_rest_indexed(built: Path, corpus: Path, embedder):

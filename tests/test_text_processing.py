@@ -8,6 +8,7 @@ from bot.chunking import MAX_WORDS, chunk_document
 from bot.cleaning import clean_text
 from bot.corpus import list_corpus_files, load_document, load_sources
 from bot.entities import find_entities
+from bot.lexical import LexicalIndex, analyse, compound_head
 from bot.names import names
 from bot.schema import Document, SourceInfo
 from bot.sentences import split_sentences
@@ -137,3 +138,18 @@ def test_organisations_are_found():
 )
 def test_names_are_the_capitalised_words_inside_a_sentence(question, expected):
     assert names(question) == expected
+
+
+@pytest.mark.parametrize("noun, verb", [("underretning", "underretter"), ("investering", "investere"),
+                                        ("omlægning", "omlægge"), ("opsporing", "opspore")])
+def test_a_verbs_noun_in_ing_has_the_verbs_term(noun, verb):
+    assert analyse(noun) == analyse(verb)
+
+
+def test_a_compound_is_found_by_its_head():
+    texts = ["Social- og indenrigsminister Karen Ellemann siger", "Ministeren holdt tale", "Budgettet for 2016 er vedtaget"]
+    scores = LexicalIndex.build(texts).scores("Hvem var minister?")
+    assert scores[0] > 0 and scores[2] == 0
+    # The head must be a term of the documents themselves: no made-up word parts.
+    assert compound_head("indenrigsminist", {"minist"}) == "minist"
+    assert compound_head("indenrigsminist", {"rig"}) is None
