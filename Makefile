@@ -27,7 +27,7 @@ CORPUS := $(wildcard corpus/*)
 BOT_SOURCES := $(wildcard bot/*.py)
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
-.PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench lint clean
+.PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench tune lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs
 	$(PY) scripts/bench_ingest.py
 	$(PY) scripts/bench_quality.py
 	$(PY) scripts/bench_load.py
+
+tune: $(INDEX)  ## cross-validated grid search of the fusion weights, written to docs/benchmarks.md
+	$(PY) scripts/tune_fusion.py
 
 clean:  ## remove built artifacts (not the venvs)
 	rm -rf models results index/current index/builds .cache/spacy-da
