@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.entities import find_entities
 from bot.language import looks_english
-from bot.lexical import analyse
+from bot.lexical import analyse, title_terms
 from bot.schema import Answer, Hit
 from bot.search import chunk_places
 from bot.sentences import is_source_line, split_sentences
@@ -158,7 +158,7 @@ def select(question: str, hits: tuple[Hit, ...], scorer: SentenceScorer | None =
     for candidate in candidates:
         similarities = scorer(candidate.hit) if scorer else None
         chunk = candidate.hit.chunk
-        common = frozenset(analyse(f"{chunk.title} {chunk.publisher}"))
+        common = title_terms(chunk.title, chunk.publisher)
         candidate.scores = (sentence_scores(question, candidate.sentences, similarities, common)
                             + _RETRIEVAL_WEIGHT * candidate.hit.score)
     candidates.sort(key=lambda c: -float(c.scores.max()))

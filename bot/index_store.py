@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bot.entities import find_entities
-from bot.lexical import ANALYSER_VERSION, LexicalIndex
+from bot.lexical import ANALYSER_VERSION, LexicalIndex, content_text
 from bot.schema import Chunk
 from bot.subject_terms import SubjectTerms
 from bot.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
@@ -112,7 +112,7 @@ def write_build(
         dense = build_vector_index(vectors)
         save_vector_index(dense, staging / "dense.faiss")
         (staging / "bm25").mkdir()
-        LexicalIndex.build([chunk.text for chunk in chunks]).save(staging / "bm25")
+        LexicalIndex.build([content_text(chunk) for chunk in chunks]).save(staging / "bm25")
         manifest = {**manifest, "format": FORMAT_VERSION, "analyser_version": ANALYSER_VERSION, "chunk_count": len(chunks),
                     "faiss_index": index_type_of(dense), "dimension": int(vectors.shape[1])}
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

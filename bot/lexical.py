@@ -12,6 +12,7 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 
+from bot.schema import Chunk
 from bot.text import fold, words
 
 # Question words that carry no topic ("hvor mange", "hvad", "hvem") beyond the stop list.
@@ -23,8 +24,9 @@ _NOMINAL_ENDINGS = ("ering", "ning", "ing")
 _MIN_STEM = 4  # letters left after taking off an ending
 _MIN_PREFIX = 3  # shortest first part of a compound
 _MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
+_TITLE_SHARE = 0.8  # of a sentence's terms in the title or publisher: the sentence restates the title
 # Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
-ANALYSER_VERSION = 2
+ANALYSER_VERSION = 3
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +46,37 @@ def analyse(text: str) -> list[str]:
     folded = [fold(token) for token in words(text)]
     kept = [token for token in folded if token not in _STOPWORDS and (len(token) > 1 or token.isdigit())]
     return [_without_nominal_ending(stem) for stem in _stemmer().stemWords(kept)]
+
+
+def title_terms(title: str, publisher: str) -> frozenset[str]:
+    """The terms of a document's title and publisher."""
+    return frozenset(analyse(f"{title} {publisher}"))
+
+
+def restates_title(sentence: str, title: frozenset[str]) -> bool:
+    """A sentence that only repeats the document's title or publisher (a cover line, a running
+    header: "Kommuners omlægning til en tidligere forebyggende indsats", "Dansk Socialrådgiverforening
+    2021"): it names what the whole document is about, not what this passage says."""
+    terms = [term for term in analyse(sentence) if not term.isdigit()]
+    return bool(terms) and sum(term in title for term in terms) >= _TITLE_SHARE * len(terms)
+
+
+@lru_cache(maxsize=4096)
+def _title_lines(sentences: tuple[str, ...], title: str, publisher: str) -> np.ndarray:
+    terms = title_terms(title, publisher)
+    return np.array([restates_title(sentence, terms) for sentence in sentences], dtype=bool)
+
+
+def content_sentences(chunk: Chunk) -> np.ndarray:
+    """Which sentences of the chunk say something of their own (not restating the document's
+    title or publisher); all of them when every one does (cached per chunk)."""
+    title_lines = _title_lines(chunk.sentences, chunk.title, chunk.publisher)
+    return ~title_lines if not title_lines.all() else np.ones_like(title_lines)
+
+
+def content_text(chunk: Chunk) -> str:
+    """The chunk's text without the sentences that only restate the document's title."""
+    return " ".join(s for s, keep in zip(chunk.sentences, content_sentences(chunk)) if keep) or chunk.text
 
 
 def compound_head(term: str, vocabulary: Collection[str]) -> str | None:

@@ -10,6 +10,7 @@ import numpy as np
 
 from bot.entities import Entities, find_entities
 from bot.index_store import LoadedIndex
+from bot.lexical import content_sentences
 from bot.schema import Chunk, Hit
 from bot.text import folded_text
 from bot.vectors import search_vectors
@@ -136,9 +137,11 @@ class Searcher:
         return top
 
     def _dense_scores(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Cosine of each chunk, blended with the cosine of its best-matching sentence."""
+        """Cosine of each chunk, blended with the cosine of its best-matching sentence (a sentence
+        that only restates the document's title matches every question on the topic: left out)."""
         index = self.index
         whole = index.vectors[rows] @ query
-        best = np.array([float((index.sentence_vectors[index.sentence_rows(r)] @ query).max()) for r in rows])
+        best = np.array([float(self.sentence_similarities(r, query)[content_sentences(index.chunks[r])].max())
+                         for r in rows])
         share = self.weights.best_sentence
         return (1 - share) * whole + share * best

@@ -8,9 +8,9 @@ from bot.chunking import MAX_WORDS, chunk_document
 from bot.cleaning import clean_text
 from bot.corpus import list_corpus_files, load_document, load_sources
 from bot.entities import find_entities
-from bot.lexical import LexicalIndex, analyse, compound_head
+from bot.lexical import LexicalIndex, analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.names import names
-from bot.schema import Document, SourceInfo
+from bot.schema import Chunk, Document, SourceInfo
 from bot.sentences import split_sentences
 from bot.text import fold
 
@@ -153,3 +153,19 @@ def test_a_compound_is_found_by_its_head():
     # The head must be a term of the documents themselves: no made-up word parts.
     assert compound_head("indenrigsminist", {"minist"}) == "minist"
     assert compound_head("indenrigsminist", {"rig"}) is None
+
+
+def _chunk(sentences: tuple[str, ...], title: str, publisher: str) -> Chunk:
+    return Chunk("c1", "f.txt", title, publisher, 2021, "", 0, " ".join(sentences), sentences=sentences)
+
+
+def test_lines_restating_the_title_are_not_content():
+    title, publisher = "Kommuners omlægning til en tidligere forebyggende indsats", "VIVE"
+    sentences = ("Kommuners omlægning til en tidligere forebyggende indsats", "VIVE 2021",
+                 "Det kan udfordre omlægningen, at investeringer skal tilbagebetales hurtigt.")
+    chunk = _chunk(sentences, title, publisher)
+    assert content_sentences(chunk).tolist() == [False, False, True]
+    assert content_text(chunk) == sentences[2]
+    # A passage made of nothing but its title keeps it (there is nothing else to match).
+    assert content_text(_chunk(sentences[:1], title, publisher)) == sentences[0]
+    assert not restates_title("Investeringer skal tilbagebetales", title_terms(title, publisher))
