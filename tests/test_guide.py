@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+
+from tests.chat_clients import new_sender
 
 pytestmark = pytest.mark.servers
 
 START = "/start_notification_guide"
-
-
-def _sender() -> str:
-    return f"guide-{uuid.uuid4().hex[:10]}"
 
 
 def _payloads(message: dict) -> list[str]:
@@ -20,14 +16,14 @@ def _payloads(message: dict) -> list[str]:
 
 
 def test_an_answer_offers_related_questions_as_buttons(running_bot):
-    answer = running_bot.send(_sender(), "Har det virket med socialrådgivere på skolerne i Odense?")[-1]
+    answer = running_bot.send(new_sender("guide"), "Har det virket med socialrådgivere på skolerne i Odense?")[-1]
     assert answer["custom"]["kind"] == "answer"
     assert 2 <= len(answer["buttons"]) <= 3
     assert all(b["title"] == b["payload"] and b["title"].endswith("?") for b in answer["buttons"])
 
 
 def test_guidance_offers_the_guide_and_yes_starts_it(running_bot):
-    sender = _sender()
+    sender = new_sender("guide")
     guidance = running_bot.send(sender, "Jeg er pædagog og bekymret for en pige. Hvordan skriver jeg en underretning?")[-1]
     assert guidance["custom"]["kind"] == "guidance" and guidance["custom"]["sources"]
     assert START in _payloads(guidance)
@@ -36,7 +32,7 @@ def test_guidance_offers_the_guide_and_yes_starts_it(running_bot):
 
 
 def test_the_guide_asks_three_questions_then_gives_cited_guidance(running_bot):
-    sender = _sender()
+    sender = new_sender("guide")
     assert "akut fare" in running_bot.send(sender, START)[-1]["text"]
     assert "sparring" in running_bot.send(sender, "/deny")[-1]["text"]
     assert "forældrene" in running_bot.send(sender, "nej, ikke endnu")[-1]["text"]
@@ -47,14 +43,14 @@ def test_the_guide_asks_three_questions_then_gives_cited_guidance(running_bot):
 
 
 def test_a_child_in_danger_ends_the_guide_with_the_emergency_advice(running_bot):
-    sender = _sender()
+    sender = new_sender("guide")
     running_bot.send(sender, START)
     emergency = running_bot.send(sender, "/affirm")[-1]
     assert emergency["custom"]["kind"] == "emergency" and "112" in emergency["text"]
 
 
 def test_asking_something_else_leaves_the_guide(running_bot):
-    sender = _sender()
+    sender = new_sender("guide")
     running_bot.send(sender, START)
     answer = running_bot.send(sender, "Hvor mange penge afsatte satspuljeaftalen til tidlig indsats?")[-1]
     assert answer["custom"]["kind"] == "answer" and "96" in answer["text"]
@@ -62,6 +58,6 @@ def test_asking_something_else_leaves_the_guide(running_bot):
 
 
 def test_a_policy_question_is_answered_even_if_nlu_hesitates_on_danger(running_bot):
-    messages = running_bot.send(_sender(), "Hvad er Københavns mål for udsatte unge, der gennemfører 9. klasse?")
+    messages = running_bot.send(new_sender("guide"), "Hvad er Københavns mål for udsatte unge, der gennemfører 9. klasse?")
     assert messages[-1]["custom"]["kind"] == "answer"
     assert "emergency" not in [m["custom"]["kind"] for m in messages]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.report import intent_confidence
-from tests.tracker_helpers import connect, new_sender, run_cli
+from tests.chat_clients import new_sender
+from tests.tracker_helpers import connect, run_cli
 
 DECLINED = "Hvad koster en pizza i Rom?"
 ANSWERED = "Hvad investerede Herning, og hvad fik de igen?"

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 import pytest
 import requests
 
+from tests.chat_clients import new_sender
+
 pytestmark = pytest.mark.servers
 
 KINDS = {"answer", "no_answer", "smalltalk", "guidance", "emergency", "clarify", "error", "notice"}
-
-
-def _sender() -> str:
-    return f"test-{uuid.uuid4().hex[:10]}"
 
 
 def _kinds(messages: list[dict]) -> list[str]:
@@ -29,13 +26,13 @@ def test_every_server_is_up(running_bot):
 
 
 def test_greeting_is_danish_smalltalk(running_bot):
-    messages = running_bot.send(_sender(), "hej")
+    messages = running_bot.send(new_sender("test"), "hej")
     assert _kinds(messages) == ["smalltalk"]
     assert any(word in messages[0]["text"] for word in ("Hej", "Goddag"))
 
 
 def test_herning_question_is_answered_with_a_source(running_bot):
-    messages = running_bot.send(_sender(), "Hvad investerede Herning, og hvad fik de igen?")
+    messages = running_bot.send(new_sender("test"), "Hvad investerede Herning, og hvad fik de igen?")
     answer = messages[-1]["custom"]
     assert answer["kind"] == "answer"
     assert answer["sources"] and all(s["file"] and s["title"] and s["publisher"] for s in answer["sources"])
@@ -44,13 +41,13 @@ def test_herning_question_is_answered_with_a_source(running_bot):
 
 
 def test_unrelated_question_is_declined(running_bot):
-    messages = running_bot.send(_sender(), "hvad koster en pizza i Rom?")
+    messages = running_bot.send(new_sender("test"), "hvad koster en pizza i Rom?")
     assert _kinds(messages)[-1] == "no_answer"
     assert not messages[-1]["custom"]["sources"]
 
 
 def test_every_message_follows_the_contract(running_bot):
-    sender = _sender()
+    sender = new_sender("test")
     for text in ("hej", "hvad kan du?", "Har det virket med socialrådgivere på skolerne i Odense?",
                  "hvor har du det fra?", "tak", "farvel"):
         for message in running_bot.send(sender, text):
@@ -59,7 +56,7 @@ def test_every_message_follows_the_contract(running_bot):
 
 
 def test_personal_data_never_reaches_the_tracker_store(running_bot):
-    sender = _sender()
+    sender = new_sender("test")
     messages = running_bot.send(sender, "Barnet har cpr 010203-1234, mor har tlf 12 34 56 78 og mail mor@example.dk")
     assert "notice" in _kinds(messages)
     with sqlite3.connect(running_bot.tracker_db) as db:

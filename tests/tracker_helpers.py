@@ -6,16 +6,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def new_sender(prefix: str) -> str:
-    """A sender id no other test uses."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 def run_cli(tracker_db: Path, *args: str) -> subprocess.CompletedProcess:
