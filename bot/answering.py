@@ -22,6 +22,7 @@ from bot.lexical import analyse, title_terms
 from bot.schema import Answer, Hit
 from bot.search import chunk_places
 from bot.sentences import is_source_line, split_sentences
+from bot.subject_terms import contains_term
 
 TARGET_WORDS = 85
 MAX_WORDS = 100
@@ -84,7 +85,8 @@ def sentence_scores(question: str, sentences: list[str], similarities: np.ndarra
     a date); a figure's source line ranks low. `common` terms (the words of the document's own
     title and publisher, which its sentences all share in spirit) earn no bonus."""
     terms = set(analyse(question)) - common
-    lexical = np.array([len(set(analyse(s)) & terms) for s in sentences], dtype=np.float32)
+    # A term may sit inside a compound of the sentence ("politisk" in "lokalpolitisk"), as for relevance.
+    lexical = np.array([sum(contains_term(term, set(analyse(s))) for term in terms) for s in sentences], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
     wanted = _wanted_shapes(question)
     typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)

@@ -212,6 +212,12 @@ def test_words_of_the_documents_own_title_earn_no_bonus():
     assert scores[1] > scores[0]
 
 
+def test_a_question_word_inside_a_compound_earns_the_bonus():
+    sentences = ["Det kræver mod og vilje.", "Der er lokalpolitisk fokus på omlægningen."]
+    scores = sentence_scores("Hvad skal der til fra politisk side?", sentences, np.array([0.85, 0.84]))
+    assert scores[1] > scores[0]
+
+
 def test_in_a_comparison_each_place_gives_the_figure_asked_for():
     filler = " ".join(f"Familierne i byen fik hjælp nummer {n} af mange slags." for n in "abcdefghij")
     herning = _hit(f"Herning investerede i tidlig indsats for familierne. {filler} Herning hentede 4,7 mio. kr.",
