@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from bot.entities import find_entities
-from bot.lexical import ANALYSER_VERSION, LexicalIndex, content_text
+from bot.lexical import ANALYSER_VERSION, LexicalIndex, content_sentences, content_text
 from bot.schema import Chunk
 from bot.subject_terms import SubjectTerms
 from bot.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
@@ -70,6 +70,13 @@ class LoadedIndex:
         for chunk in self.chunks:
             years.setdefault(chunk.file, set()).update(find_entities(chunk.text).years)
         return {file: frozenset(found) for file, found in years.items()}
+
+    @cached_property
+    def content_mask(self) -> np.ndarray:
+        """For each row of `sentence_vectors`: whether the sentence says something of its own
+        (`bot.lexical.content_sentences`), computed once per index."""
+        masks = [content_sentences(chunk) for chunk in self.chunks]
+        return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
 
     @cached_property
     def subject_terms(self) -> SubjectTerms:

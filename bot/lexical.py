@@ -1,5 +1,6 @@
 """BM25 over Danish text: stop words removed, diacritics folded, Snowball-stemmed, nouns in
--ing/-ning brought to their verb's stem, and compound words also indexed under their head."""
+-ing/-ning brought to their verb's stem, and compound words also indexed under their head.
+Lines that only restate a document's title are not indexed (`content_text`)."""
 
 from __future__ import annotations
 
@@ -61,16 +62,11 @@ def restates_title(sentence: str, title: frozenset[str]) -> bool:
     return bool(terms) and sum(term in title for term in terms) >= _TITLE_SHARE * len(terms)
 
 
-@lru_cache(maxsize=4096)
-def _title_lines(sentences: tuple[str, ...], title: str, publisher: str) -> np.ndarray:
-    terms = title_terms(title, publisher)
-    return np.array([restates_title(sentence, terms) for sentence in sentences], dtype=bool)
-
-
 def content_sentences(chunk: Chunk) -> np.ndarray:
     """Which sentences of the chunk say something of their own (not restating the document's
-    title or publisher); all of them when every one does (cached per chunk)."""
-    title_lines = _title_lines(chunk.sentences, chunk.title, chunk.publisher)
+    title or publisher); all of them when every one does."""
+    title = title_terms(chunk.title, chunk.publisher)
+    title_lines = np.array([restates_title(sentence, title) for sentence in chunk.sentences], dtype=bool)
     return ~title_lines if not title_lines.all() else np.ones_like(title_lines)
 
 

@@ -10,7 +10,6 @@ import numpy as np
 
 from bot.entities import Entities, find_entities
 from bot.index_store import LoadedIndex
-from bot.lexical import content_sentences
 from bot.schema import Chunk, Hit
 from bot.text import folded_text
 from bot.vectors import search_vectors
@@ -141,7 +140,7 @@ class Searcher:
         that only restates the document's title matches every question on the topic: left out)."""
         index = self.index
         whole = index.vectors[rows] @ query
-        best = np.array([float(self.sentence_similarities(r, query)[content_sentences(index.chunks[r])].max())
+        best = np.array([float(self.sentence_similarities(r, query)[index.content_mask[index.sentence_rows(r)]].max())
                          for r in rows])
         share = self.weights.best_sentence
         return (1 - share) * whole + share * best
