@@ -4,6 +4,7 @@ Lines that only restate a document's title are not indexed (`content_text`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
@@ -22,12 +23,13 @@ _STOPWORDS = frozenset(fold(w) for w in set(STOPWORDS_DANISH) | _EXTRA_STOPWORDS
 # Danish Snowball keeps a verb's noun apart from the verb ("underretning" vs "underret" from
 # "underretter", "investering" vs "invest"): these endings are taken off the stem as well.
 _NOMINAL_ENDINGS = ("ering", "ning", "ing")
+_NOMINAL_WORD = re.compile(r"ing(?:en|er|erne|ens|ers|ernes|s)?$")  # the word itself is such a noun
 _MIN_STEM = 4  # letters left after taking off an ending
 _MIN_PREFIX = 3  # shortest first part of a compound
 _MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
 _TITLE_SHARE = 0.8  # of a sentence's terms in the title or publisher: the sentence restates the title
 # Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
-ANALYSER_VERSION = 3
+ANALYSER_VERSION = 4
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +37,11 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("danish")
 
 
-def _without_nominal_ending(stem: str) -> str:
+def _without_nominal_ending(token: str, stem: str) -> str:
+    """The stem of a noun in -ing ("underretningen" → "underret"); other stems ("anbring" from
+    "anbringelse") are left alone."""
+    if not _NOMINAL_WORD.search(token):
+        return stem
     for ending in _NOMINAL_ENDINGS:
         if stem.endswith(ending) and len(stem) - len(ending) >= _MIN_STEM:
             return stem[: -len(ending)]
@@ -46,7 +52,7 @@ def analyse(text: str) -> list[str]:
     """Text → BM25 terms: tokens minus stop words, folded, stemmed."""
     folded = [fold(token) for token in words(text)]
     kept = [token for token in folded if token not in _STOPWORDS and (len(token) > 1 or token.isdigit())]
-    return [_without_nominal_ending(stem) for stem in _stemmer().stemWords(kept)]
+    return [_without_nominal_ending(token, stem) for token, stem in zip(kept, _stemmer().stemWords(kept))]
 
 
 def title_terms(title: str, publisher: str) -> frozenset[str]:

@@ -146,6 +146,11 @@ def test_a_verbs_noun_in_ing_has_the_verbs_term(noun, verb):
     assert analyse(noun) == analyse(verb)
 
 
+def test_a_stem_ending_in_ing_is_kept_when_the_word_is_no_noun_in_ing():
+    # "anbringelse" stems to "anbring", like the verb "anbringe": nothing more comes off.
+    assert analyse("anbringelser") == analyse("anbringe") == ["anbring"]
+
+
 def test_a_compound_is_found_by_its_head():
     texts = ["Social- og indenrigsminister Karen Ellemann siger", "Ministeren holdt tale", "Budgettet for 2016 er vedtaget"]
     scores = LexicalIndex.build(texts).scores("Hvem var minister?")
