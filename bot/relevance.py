@@ -4,7 +4,8 @@ A score threshold alone cannot separate near misses (right topic, wrong municipa
 year, or a subject the documents only mention by title), so the decision also checks that
 the municipalities and years asked about are the ones the passage speaks of, and that the
 question's own subject words occur in the passage (at least one, and a third of their weight
-unless the dense match is strong; rare words weigh more, see `bot.subject_terms`). A name the
+unless the dense match is strong; rare words weigh more, see `bot.subject_terms`; the verb that
+frames the question, "siger", "anbefaler", is no subject word). A name the
 question quotes must occur in a passage, a name it uses ("Børns Vilkår", "FOA") must be one the
 documents use, municipalities asked for must be named, and an amount of money asked about must
 be stated.
@@ -57,6 +58,10 @@ _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
 # kommuner" do not answer it.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 # A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
+# "Hvad siger / mener / anbefaler KL om hjemmeplejen?" asks for the documents' view of a subject: the
+# verb matches passages on any subject, so only the subject's words must be found.
+_FRAME_TERMS = analyse("siger sagde mener mente anbefaler anbefalede foreslår foreslog skriver skrev står stod "
+                       "beskriver fortæller")
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
 
 
@@ -156,9 +161,10 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         return Verdict(False, "no passages")
     terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = find_entities(question)
-    # Entity names, and the words that name them in the question ("KLs", "Hernings"), are no subject words.
-    named = analyse(" ".join([*entities.municipalities, *entities.organisations,
-                              *(word for word in words(question) if find_entities(word))]))
+    # Entity names, the words that name them in the question ("KLs", "Hernings") and the verbs that
+    # frame it ("siger", "anbefaler") are no subject words.
+    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
+                                             *(word for word in words(question) if find_entities(word))]))
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, "no passage speaks of the municipality or year asked about")
@@ -167,7 +173,7 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
     if not matching:
         return Verdict(False, LEGAL_REASON)
     english = looks_english(question)
-    if not (english or entities or terms.weights(question, named)):
+    if not (english or entities or terms.weights(question, not_subject)):
         return Verdict(False, "the message has no subject words")
     kept = []
     for hit in matching:
@@ -178,7 +184,7 @@ def judge(question: str, hits: list[Hit], document_years: Mapping[str, frozenset
         if english:
             coverage = 0.0 if policy.strict else 1.0
         else:
-            coverage = terms.coverage(question, hit.chunk.text, named, policy.strict)
+            coverage = terms.coverage(question, hit.chunk.text, not_subject, policy.strict)
         # A comparison of municipalities: a passage about one of them is evidence enough.
         compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
         # At least one subject word of a Danish question must occur in the passage.

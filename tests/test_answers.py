@@ -251,3 +251,9 @@ def test_the_word_naming_an_organisation_is_not_a_missing_subject_word():
     kl = _hit("KL har et udspil om samskabelse mellem kommunen og borgeren.", "kl.txt", dense=0.82)
     terms = SubjectTerms.from_texts([kl.chunk.text, HERNING.chunk.text, AARHUS.chunk.text])
     assert judge("Hvad står der i KLs udspil?", [kl], terms=terms).answerable
+
+
+def test_a_verb_framing_the_question_is_no_subject_word():
+    kl = _hit("KL anbefaler, at kommunalbestyrelsen sikrer virksomme metoder på det sociale område.", "kl.txt")
+    assert not judge("Hvad anbefaler KL om hjemmeplejen?", [kl]).answerable
+    assert judge("Hvad anbefaler KL om virksomme metoder?", [kl]).answerable
