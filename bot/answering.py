@@ -86,7 +86,8 @@ def sentence_scores(question: str, sentences: list[str], similarities: np.ndarra
     title and publisher, which its sentences all share in spirit) earn no bonus."""
     terms = set(analyse(question)) - common
     # A term may sit inside a compound of the sentence ("politisk" in "lokalpolitisk"), as for relevance.
-    lexical = np.array([sum(contains_term(term, set(analyse(s))) for term in terms) for s in sentences], dtype=np.float32)
+    sentence_terms = [set(analyse(s)) for s in sentences]
+    lexical = np.array([sum(contains_term(term, have) for term in terms) for have in sentence_terms], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
     wanted = _wanted_shapes(question)
     typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)

@@ -57,11 +57,11 @@ _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
 # "Hvilke kommuner fik penge fra puljen?" asks for names: passages saying "i omegnen af 25
 # kommuner" do not answer it.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
-# A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
 # "Hvad siger / mener / anbefaler KL om hjemmeplejen?" asks for the documents' view of a subject: the
 # verb matches passages on any subject, so only the subject's words must be found.
 _FRAME_TERMS = analyse("siger sagde mener mente anbefaler anbefalede foreslår foreslog skriver skrev står stod "
                        "beskriver fortæller")
+# A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
 
 
