@@ -24,7 +24,9 @@ INDEX := index/current/manifest.json
 RASA_MODEL := models/bot.tar.gz
 NLU_DATA := $(shell find data -name '*.yml' 2>/dev/null)
 CORPUS := $(wildcard corpus/*)
-BOT_SOURCES := $(wildcard bot/*.py)
+# The modules that shape the built index: a change to one of them rebuilds it (no other module does).
+INDEX_SOURCES := $(wildcard bot/documents/*.py bot/embedding/*.py bot/index/*.py) bot/language/analysis.py \
+	bot/language/sentences.py bot/language/text.py bot/schema.py
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
 .PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench tune lint clean
@@ -52,7 +54,7 @@ $(SPACY_MODEL)/meta.json: $(RASA_VENV)/.installed scripts/make_spacy_model.py
 $(EMBEDDING_MODEL): $(VENV)/.installed
 	$(PY) -m bot model
 
-$(INDEX): $(EMBEDDING_MODEL) $(CORPUS) $(BOT_SOURCES)
+$(INDEX): $(EMBEDDING_MODEL) $(CORPUS) $(INDEX_SOURCES)
 	$(PY) -m bot ingest
 	touch $@
 
@@ -95,16 +97,16 @@ test-stories: $(RASA_MODEL)  ## Rasa test stories, failing on any prediction err
 	$(RASA) test core --stories tests/stories --model $(RASA_MODEL) --out results/stories --fail-on-prediction-errors
 
 eval: $(INDEX)  ## retrieval metrics on the dev set
-	$(PY) -m bot eval --file ../shared/eval/dev.jsonl
+	$(PY) -m bot eval --file tests/eval/dev.jsonl
 
 bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs/benchmarks.md (the 1M-vector run takes a while)
-	$(PY) scripts/bench_retrieval.py
-	$(PY) scripts/bench_ingest.py
-	$(PY) scripts/bench_quality.py
-	$(PY) scripts/bench_load.py
+	$(PY) -m scripts.bench_retrieval
+	$(PY) -m scripts.bench_ingest
+	$(PY) -m scripts.bench_quality
+	$(PY) -m scripts.bench_load
 
 tune: $(INDEX)  ## cross-validated grid search of the fusion weights, written to docs/benchmarks.md
-	$(PY) scripts/tune_fusion.py
+	$(PY) -m scripts.tune_fusion
 
 clean:  ## remove built artifacts (not the venvs)
 	rm -rf models results index/current index/builds .cache/spacy-da

@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
-from actions.runtime import ENGINE
-from bot.reply import EMERGENCY_RESPONSE, reply_to
-from bot.safety import is_acute_danger
+from actions.runtime import engine
+from bot.dialogue.reply import EMERGENCY_RESPONSE, reply_to
+from bot.dialogue.safety import is_acute_danger
 
 GUIDE_OFFERED = "guide_offered"
 
@@ -27,7 +27,7 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
     message = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    reply = reply_to(ENGINE, message, intent, tracker.get_slot("last_question"))
+    reply = reply_to(engine(), message, intent, tracker.get_slot("last_question"))
     if reply.emergency:
         dispatcher.utter_message(response=EMERGENCY_RESPONSE)
     send(dispatcher, reply.answer, reply.buttons)
@@ -62,7 +62,7 @@ class ActionAcuteConcern(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-        sure = confidence >= ENGINE.settings.acute_min_confidence
+        sure = confidence >= engine().settings.acute_min_confidence
         if sure or is_acute_danger(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response=EMERGENCY_RESPONSE)
             return guide_offer(tracker, True)

@@ -1,4 +1,4 @@
-"""Sending bot messages that follow the answer contract (DESIGN.md)."""
+"""Sending bot messages that follow the answer contract (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
-from actions.runtime import ENGINE
-from bot.schema import Answer
+from actions.runtime import engine
+from bot.qa.citation import citation
+from bot.schema import Answer, AnswerKind, Source
 
 
 class ActionListDocuments(Action):
@@ -21,9 +22,8 @@ class ActionListDocuments(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         seen: dict[str, str] = {}
-        for chunk in ENGINE.index.chunks:
-            year = f" ({chunk.year})" if chunk.year else ""
-            seen.setdefault(chunk.file, f"- {chunk.publisher}: »{chunk.title}«{year}")
+        for chunk in engine().index.chunks:
+            seen.setdefault(chunk.file, f"- {citation(Source.of(chunk, '', 0.0))}")
         text = "Jeg svarer kun ud fra disse dokumenter:\n" + "\n".join(seen.values())
-        send(dispatcher, Answer("smalltalk", text))
+        send(dispatcher, Answer(AnswerKind.SMALLTALK, text))
         return []

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
-from bot.schema import Answer
+from bot.schema import Answer, AnswerKind
 
 THANKS = "Tak for din tilbagemelding. Den hjælper os med at gøre svarene bedre."
 SORRY = "Tak, det noterer jeg, så svaret kan blive forbedret. Prøv evt. at stille spørgsmålet på en anden måde."
@@ -24,5 +24,5 @@ class ActionRecordFeedback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         positive = tracker.latest_message.get("intent", {}).get("name") == "feedback_positive"
         verdict = {"value": "up" if positive else "down", "question": tracker.get_slot("last_question")}
-        send(dispatcher, Answer("smalltalk", THANKS if positive else SORRY))
+        send(dispatcher, Answer(AnswerKind.SMALLTALK, THANKS if positive else SORRY))
         return [SlotSet("feedback", verdict)]

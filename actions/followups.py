@@ -10,15 +10,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_question import answer_latest_message
 from actions.contract import send
-from bot.answering import shorten
-from bot.schema import Answer
+from bot.qa.citation import with_excerpts
+from bot.qa.compose import shorten
+from bot.schema import Answer, AnswerKind
 
 NOTHING_YET = "Jeg har ikke givet dig et svar fra dokumenterne endnu. Stil gerne et spørgsmål."
 
 
-def _last_answer(tracker: Tracker) -> dict[str, Any] | None:
-    answer = tracker.get_slot("last_answer")
-    return answer if isinstance(answer, dict) and answer.get("kind") == "answer" else None
+def _last_answer(tracker: Tracker) -> Answer | None:
+    """The last answer from the documents in this conversation (the `last_answer` slot), if any."""
+    payload = tracker.get_slot("last_answer")
+    if not isinstance(payload, dict) or payload.get("kind") != AnswerKind.ANSWER.value:
+        return None
+    return Answer.from_payload(payload)
 
 
 class ActionAnswerSource(Action):
@@ -31,13 +35,8 @@ class ActionAnswerSource(Action):
         last = _last_answer(tracker)
         if last is None:  # e.g. "er 97% fra Herning eller Odense?": a question in its own right
             return answer_latest_message(dispatcher, tracker)
-        lines = []
-        for source in last["sources"]:
-            year = f" ({source['year']})" if source.get("year") else ""
-            url = f" {source['url']}" if source.get("url") else ""
-            lines.append(f"- {source['publisher']}: »{source['title']}«{year}.{url}\n  Uddrag: »{source['passage']}«")
-        text = "Svaret kommer fra:\n" + "\n".join(lines)
-        send(dispatcher, Answer("answer", text, last["sources"], last.get("confidence", 0.0)))
+        text = "Svaret kommer fra:\n" + with_excerpts(last.sources)
+        send(dispatcher, Answer(AnswerKind.ANSWER, text, last.sources, last.confidence))
         return []
 
 
@@ -50,7 +49,7 @@ class ActionAnswerShorter(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = _last_answer(tracker)
         if last is None:
-            send(dispatcher, Answer("clarify", NOTHING_YET))
+            send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
             return []
         send(dispatcher, shorten(tracker.get_slot("last_question") or "", last))
         return []

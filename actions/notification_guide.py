@@ -17,9 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.answer_question import guide_offer
 from actions.contract import send
-from actions.runtime import ENGINE
-from bot.guidance import compose_guide
-from bot.reply import EMERGENCY_RESPONSE
+from actions.runtime import engine
+from bot.dialogue.guidance import compose_guide
+from bot.dialogue.reply import EMERGENCY_RESPONSE
 
 FORM = "notification_form"
 DANGER_SLOT = "child_in_danger"
@@ -48,7 +48,7 @@ class ActionNotificationGuidance(Action):
         if tracker.get_slot(DANGER_SLOT):
             dispatcher.utter_message(response=EMERGENCY_RESPONSE)
         else:
-            answer = compose_guide(ENGINE, bool(tracker.get_slot("had_sparring")),
+            answer = compose_guide(engine(), bool(tracker.get_slot("had_sparring")),
                                    bool(tracker.get_slot("parents_can_join")))
             send(dispatcher, answer)
         return [SlotSet(slot, None) for slot in GUIDE_SLOTS] + guide_offer(tracker, False)

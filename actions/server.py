@@ -15,14 +15,17 @@ import os
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 
+from actions.runtime import engine
+
 
 def main() -> None:
-    """Parse the options, load the actions (and with them the engine), serve."""
+    """Parse the options, build the engine, load the actions, serve."""
     parser = argparse.ArgumentParser(description="Action server of the Danish advisory bot.")
     parser.add_argument("--host", default=os.environ.get("ACTION_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", "5055")))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    engine()  # fail at start, naming the fix, when the index or model is missing
     executor = ActionExecutor()
     executor.register_package("actions")
     app = create_app(executor, cors_origins=[])

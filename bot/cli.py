@@ -13,21 +13,21 @@ from bot.settings import get_settings
 
 
 def _embedder():  # noqa: ANN202 - heavy import kept out of `--help`
-    from bot.embedding import load_embedder
+    from bot.embedding.embedder import load_embedder
 
     return load_embedder(get_settings().model_cache_dir)
 
 
 def _searcher(index_dir: Path):  # noqa: ANN202
-    from bot.index_store import load_index
-    from bot.search import Searcher
+    from bot.index.store import load_index
+    from bot.qa.search import Searcher
 
     return Searcher(load_index(index_dir), _embedder())
 
 
 def cmd_model(args: argparse.Namespace) -> int:
     """Convert the embedding model into the cache and export its int8 ONNX model (once)."""
-    from bot.embedding import ensure_int8_model
+    from bot.embedding.convert import ensure_int8_model
 
     print(ensure_int8_model(get_settings().model_cache_dir))
     return 0
@@ -35,8 +35,8 @@ def cmd_model(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Build or update the index; non-zero exit when a file could not be read."""
-    from bot.ingest import ingest
-    from bot.readers import UnreadableDocument
+    from bot.documents.readers import UnreadableDocument
+    from bot.index.ingest import ingest
 
     try:
         report = ingest(args.corpus, args.index, _embedder(), force=args.force)
@@ -53,9 +53,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """The bot's reply to a question, exactly as the action server gives it."""
     from dataclasses import replace
 
-    from bot.engine import Engine
-    from bot.index_store import IndexUnavailable
-    from bot.reply import as_messages, reply_to
+    from bot.dialogue.reply import as_messages, reply_to
+    from bot.index.store import IndexUnavailable
+    from bot.qa.engine import Engine
 
     try:
         engine = Engine(replace(get_settings(), index_dir=args.index))
@@ -84,8 +84,8 @@ def _print_hits(hits: list, as_json: bool) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """Ranked passages for a question, or for every question of a .jsonl file."""
-    from bot.retrieval_eval import load_questions
-    from bot.search import EmptyQuery
+    from bot.evaluation.retrieval import load_questions
+    from bot.qa.search import EmptyQuery
 
     if bool(args.question) == bool(args.batch):
         print("give either a QUESTION or --batch FILE", file=sys.stderr)
@@ -109,7 +109,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval metrics on an eval file (passage level), or the whole bot's answers with --url."""
-    from bot.retrieval_eval import evaluate_retrieval, load_questions
+    from bot.evaluation.retrieval import evaluate_retrieval, load_questions
 
     if args.url:
         return _eval_chat(args)
@@ -128,9 +128,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _eval_chat(args: argparse.Namespace) -> int:
-    from bot.chat_eval import evaluate_chat, rest_sender
-    from bot.corpus import load_sources
-    from bot.retrieval_eval import load_questions
+    from bot.documents.corpus import load_sources
+    from bot.evaluation.chat import evaluate_chat, rest_sender
+    from bot.evaluation.retrieval import load_questions
 
     titles = {name: (info.publisher, info.title) for name, info in load_sources(get_settings().corpus_dir).items()}
     result = evaluate_chat(load_questions(args.file), rest_sender(args.url), titles)
@@ -149,7 +149,7 @@ def _eval_chat(args: argparse.Namespace) -> int:
 
 
 def _tracker_store():  # noqa: ANN202 - an SQLAlchemy engine, or None after printing why not
-    from bot.tracker_db import TrackerStoreUnavailable, open_store
+    from bot.ops.tracker_db import TrackerStoreUnavailable, open_store
 
     try:
         return open_store(get_settings().tracker_db_url)
@@ -163,7 +163,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime
 
-    from bot.purge import of_sender, older_than, purge
+    from bot.ops.purge import of_sender, older_than, purge
 
     engine = _tracker_store()
     if engine is None:
@@ -182,8 +182,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The consultant's to-do list: declined questions, answers with 👎, unsure intents."""
-    from bot.report import EVENT_TYPES, build_report, to_csv, to_markdown
-    from bot.tracker_db import iter_events
+    from bot.ops.report import EVENT_TYPES, build_report, to_csv, to_markdown
+    from bot.ops.tracker_db import iter_events
 
     engine = _tracker_store()
     if engine is None:
@@ -248,14 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
     purge = command("purge", cmd_purge, "delete conversations from the tracker store: those whose last message is "
                     f"older than the retention period ({settings.retention}), or one sender's on request")
     which = purge.add_mutually_exclusive_group()
-    which.add_argument("--older-than", type=_parsed_by("bot.purge:parse_age"), default=settings.retention,
+    which.add_argument("--older-than", type=_parsed_by("bot.ops.purge:parse_age"), default=settings.retention,
                        metavar="AGE", help=f"age of the last message, e.g. 12h, 30d, 2w (default {settings.retention})")
     which.add_argument("--sender", metavar="ID", help="delete this sender's conversation (forget me)")
     purge.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
 
     report = command("report", cmd_report, "declined questions, answers with thumbs down and low-confidence "
                      "messages from the tracker store, grouped and counted")
-    report.add_argument("--since", type=_parsed_by("bot.report:parse_since"), metavar="DATE",
+    report.add_argument("--since", type=_parsed_by("bot.ops.report:parse_since"), metavar="DATE",
                         help="only events from DATE on, e.g. 2026-11-01")
     report.add_argument("--csv", action="store_true", help="print CSV instead of Markdown")
     report.add_argument("--min-confidence", type=float, default=settings.report_min_confidence, metavar="X",

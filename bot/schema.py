@@ -1,8 +1,11 @@
-"""The values that flow through the pipeline: documents, chunks, hits, answers."""
+"""The values that flow through the pipeline: documents, chunks, hits, and the answer contract.
+
+Standard library only: the Rasa server (Python 3.10) builds its notices from `Answer` too."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
 from typing import Any
 
 
@@ -18,6 +21,8 @@ class SourceInfo:
     # Example questions the document answers (offered as buttons after an answer from it);
     # not part of the metadata an ingest compares, so editing them re-embeds nothing.
     questions: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # What the document is about, in a few words (the decline text names them); not compared either.
+    topics: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,20 +91,90 @@ class Hit:
         }
 
 
+class AnswerKind(str, Enum):
+    """What a bot message is (`custom.kind` of the answer contract)."""
+
+    ANSWER = "answer"  # a cited extract from the documents
+    NO_ANSWER = "no_answer"  # declined: the documents do not cover the question
+    SMALLTALK = "smalltalk"
+    GUIDANCE = "guidance"  # guidance for a professional worried about a child
+    EMERGENCY = "emergency"  # a child in acute danger: act now, 112
+    CLARIFY = "clarify"  # the bot asks back
+    ERROR = "error"  # something failed or the input was unusable; said plainly
+    NOTICE = "notice"  # e.g. personal data was removed from the message
+
+
+class DeclineReason(str, Enum):
+    """Why the answer decision declined a question (logged, and shown to consultants)."""
+
+    NO_PASSAGES = "no passages"
+    PLACE_OR_YEAR = "no passage speaks of the municipality or year asked about"
+    LEGAL = "no passage states the rule of law asked about"
+    NO_SUBJECT = "the message has no subject words"
+    NOT_CLOSE = "no passage is close enough to the question"
+    UNKNOWN_NAME = "the question names something the documents do not"
+    QUOTE_MISSING = "no passage names what the question quotes"
+    MUNICIPALITIES_MISSING = "no passage names the municipalities asked about"
+    AMOUNT_MISSING = "no passage states the amount asked about"
+    EMPTY = "the message has no words"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One cited document of an answer (`custom.sources[i]` of the answer contract)."""
+
+    file: str
+    title: str
+    publisher: str = ""
+    year: int | None = None
+    url: str = ""
+    passage: str = ""  # the cited excerpt
+    score: float = 0.0
+
+    @classmethod
+    def of(cls, chunk: Chunk, passage: str, score: float) -> "Source":
+        """The source entry for an excerpt of `chunk`."""
+        return cls(chunk.file, chunk.title, chunk.publisher, chunk.year, chunk.url, passage, round(score, 4))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Source":
+        """Inverse of `to_dict` (unknown keys ignored, missing ones defaulted)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
 @dataclass
 class Answer:
-    """What the bot says to a question: text plus the answer contract's payload."""
+    """What the bot says: text plus the answer contract's payload.
 
-    kind: str
+    `reason` says why the decision declined (None when it did not); it is not sent."""
+
+    kind: AnswerKind
     text: str
-    sources: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
     confidence: float = 0.0
+    reason: DeclineReason | None = None
 
     def payload(self) -> dict[str, Any]:
-        """The `custom` payload of the answer contract (see DESIGN.md)."""
+        """The `custom` payload of the answer contract (see docs/architecture.md)."""
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "text": self.text,
-            "sources": self.sources,
+            "sources": [source.to_dict() for source in self.sources],
             "confidence": round(self.confidence, 4),
         }
+
+    def message(self, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """The answer as one channel message: `text`, `custom` and (when any) `buttons`."""
+        message: dict[str, Any] = {"text": self.text, "custom": self.payload()}
+        return {**message, "buttons": buttons} if buttons else message
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> "Answer":
+        """An answer from its `custom` payload (as kept in the `last_answer` slot)."""
+        return cls(AnswerKind(payload.get("kind", AnswerKind.ANSWER.value)), str(payload.get("text", "")),
+                   [Source.from_dict(s) for s in payload.get("sources") or []], float(payload.get("confidence", 0.0)))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_EVAL_FILE = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"  # the team's dev question set
+DEV_EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "dev.jsonl"  # the team's dev question set (copied from shared/eval)
 
 
 def _path(name: str, default: Path) -> Path:
@@ -29,7 +29,6 @@ class Settings:
     model_cache_dir: Path
     tracker_db: Path
     top_k: int = 5
-    dense_weight: float = 0.6
     tracker_db_url: str = ""  # SQLAlchemy URL of Rasa's tracker store; default: the SQLite file
     retention: str = "30d"  # conversations are purged this long after their last message
     report_min_confidence: float = 0.5  # user messages below this intent confidence are reported
@@ -49,7 +48,6 @@ class Settings:
             model_cache_dir=_path("BOT_MODEL_CACHE", PROJECT_ROOT / ".cache" / "models"),
             tracker_db=tracker_db,
             top_k=int(os.environ.get("BOT_TOP_K", "5")),
-            dense_weight=float(os.environ.get("BOT_DENSE_WEIGHT", "0.6")),
             tracker_db_url=os.environ.get("TRACKER_DB_URL", f"sqlite:///{tracker_db}"),
             retention=os.environ.get("BOT_RETENTION", "30d"),
             report_min_confidence=float(os.environ.get("BOT_REPORT_MIN_CONFIDENCE", "0.5")),

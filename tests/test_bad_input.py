@@ -28,7 +28,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.servers
 
-# bot/channels.py runs inside the Rasa server (its own venv): read the limit from the source.
+# bot/rasa_server/channels.py runs inside the Rasa server (its own venv): read the limit from the source.
 MAX_MESSAGE_CHARS = int(re.search(r"^MAX_MESSAGE_CHARS = (\d+)$", (ROOT / "bot" / "channels.py").read_text(),
                                   re.MULTILINE).group(1))
 

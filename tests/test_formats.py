@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.chunking import chunk_document
-from bot.corpus import load_document
-from bot.index_store import load_index
-from bot.ingest import ingest
-from bot.pdf_text import page_paragraphs
-from bot.readers import PAGE_BREAK, UnreadableDocument, read_text
+from bot.documents.chunking import chunk_document
+from bot.documents.corpus import load_document
+from bot.documents.pdf_text import page_paragraphs
+from bot.documents.readers import PAGE_BREAK, UnreadableDocument, read_text
+from bot.index.ingest import ingest
+from bot.index.store import load_index
 from bot.schema import Document, SourceInfo
 from tests.conftest import FIXTURES, ROOT
 from tests.fixture_documents import (

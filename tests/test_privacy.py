@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy import CPR_PLACEHOLDER, EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, mask_personal_data
+from bot.rasa_server.privacy import CPR_PLACEHOLDER, EMAIL_PLACEHOLDER, PHONE_PLACEHOLDER, mask_personal_data
 from tests.chat_clients import SocketConversation, kinds, new_sender, rest_ask
 
 
@@ -89,9 +89,9 @@ def _stored(tracker_db: Path, sender: str) -> str:
 
 def _assert_absent_everywhere(bot, sender: str, secrets: list[str]) -> None:
     """No secret (as typed, or as its bare digits) in the events, the database files or the logs."""
-    stored = _stored(bot.tracker_db, sender)
+    stored = _stored(bot.ops.tracker_db, sender)
     assert CPR_PLACEHOLDER in stored and PHONE_PLACEHOLDER in stored and EMAIL_PLACEHOLDER in stored
-    files = sorted(bot.tracker_db.parent.glob(bot.tracker_db.name + "*")) + sorted(bot.run_dir.glob("*.log"))
+    files = sorted(bot.ops.tracker_db.parent.glob(bot.ops.tracker_db.name + "*")) + sorted(bot.run_dir.glob("*.log"))
     raw = {path.name: path.read_bytes() for path in files}
     for secret in secrets:
         forms = {secret, _digits(secret), _digits(secret)[-8:]} if "@" not in secret else {secret}

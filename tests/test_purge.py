@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.purge import parse_age
+from bot.ops.purge import parse_age
 from tests.chat_clients import new_sender
 from tests.tracker_helpers import connect, event_counts, run_cli
 

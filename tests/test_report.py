@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.report import intent_confidence
+from bot.ops.report import intent_confidence
 from tests.chat_clients import new_sender
 from tests.tracker_helpers import connect, run_cli
 
@@ -28,7 +28,7 @@ def kinds(messages: list[dict]) -> list[str]:
 
 def stored_confidence(bot, text: str, since: float) -> float:  # noqa: ANN001 - the RunningBot fixture
     """The intent confidence Rasa stored for the last user message with this text."""
-    with connect(bot.tracker_db) as db:
+    with connect(bot.ops.tracker_db) as db:
         rows = db.execute("SELECT data FROM events WHERE type_name = 'user' AND timestamp >= ? ORDER BY id",
                           (since,)).fetchall()
     found = [json.loads(data)["parse_data"]["intent"]["confidence"] for (data,) in rows
@@ -57,7 +57,7 @@ def conversations(running_bot) -> dict:  # noqa: ANN001
 
 
 def report(bot, conversations: dict, *args: str) -> str:  # noqa: ANN001
-    result = run_cli(bot.tracker_db, "report", "--since", conversations["since"],
+    result = run_cli(bot.ops.tracker_db, "report", "--since", conversations["since"],
                      "--min-confidence", conversations["min_confidence"], *args)
     assert result.returncode == 0, result.stderr
     return result.stdout

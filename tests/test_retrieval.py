@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.index_store import IndexUnavailable, current_build, load_index
-from bot.ingest import ingest
-from bot.lexical import ANALYSER_VERSION
-from bot.search import EmptyQuery, Searcher
-from bot.vectors import build_vector_index, choose_index_type, index_type_of
+from bot.index.ingest import ingest
+from bot.index.store import IndexUnavailable, current_build, load_index
+from bot.index.vectors import build_vector_index, choose_index_type, index_type_of
+from bot.language.analysis import ANALYSER_VERSION
+from bot.qa.search import EmptyQuery, Searcher
 from tests.conftest import FIXTURES, ROOT
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.subject_terms import SubjectTerms
+from bot.language.subject_terms import SubjectTerms
 
 PASSAGES = [
     "Regeringen og partierne bag satspuljeaftalen for 2016 vil betale 96 mio. kr. til kommunerne.",

@@ -4,15 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.chunking import MAX_WORDS, chunk_document
-from bot.cleaning import clean_text
-from bot.corpus import list_corpus_files, load_document, load_sources
-from bot.entities import find_entities
-from bot.lexical import LexicalIndex, analyse, compound_head, content_sentences, content_text, restates_title, title_terms
-from bot.names import names
+from bot.documents.chunking import MAX_WORDS, chunk_document
+from bot.documents.cleaning import clean_text
+from bot.documents.corpus import list_corpus_files, load_document, load_sources
+from bot.index.bm25 import LexicalIndex
+from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
+from bot.language.entities import find_entities
+from bot.language.names import names
+from bot.language.sentences import split_sentences
+from bot.language.text import fold
 from bot.schema import Chunk, Document, SourceInfo
-from bot.sentences import split_sentences
-from bot.text import fold
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -153,7 +154,7 @@ def test_a_stem_ending_in_ing_is_kept_when_the_word_is_no_noun_in_ing():
 
 def test_a_compound_is_found_by_its_head():
     texts = ["Social- og indenrigsminister Karen Ellemann siger", "Ministeren holdt tale", "Budgettet for 2016 er vedtaget"]
-    scores = LexicalIndex.build(texts).scores("Hvem var minister?")
+    scores = LexicalIndex.build(texts).scores(analyse("Hvem var minister?"))
     assert scores[0] > 0 and scores[2] == 0
     # The head must be a term of the documents themselves: no made-up word parts.
     assert compound_head("indenrigsminist", {"minist"}) == "minist"

@@ -1,0 +1,1 @@
+"""Dialogue: the reply to a message (follow-ups, guidance, safety net, suggested questions)."""

@@ -1,0 +1,87 @@
+"""The bot's reply to a message that reaches the answer action.
+
+Shared by the answer action (`actions/answer_question.py`) and `python -m bot ask`, so a
+consultant checking a document sees exactly what users get: the acute-danger net, the
+follow-up rewriting, then the engine's cited answer (or its decline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.dialogue.followup import is_followup, rewrite_followup
+from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
+from bot.dialogue.safety import is_acute_danger
+from bot.dialogue.suggestions import as_buttons, suggest
+from bot.documents.corpus import current_sources
+from bot.language.query import Query
+from bot.qa.engine import Engine
+from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY
+from bot.schema import Answer, AnswerKind
+from bot.settings import PROJECT_ROOT
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+EMERGENCY_RESPONSE = "utter_emergency"
+NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+FOLLOWUP_INTENT = "followup_municipality"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the answer action says to one message."""
+
+    question: str  # the question answered: the message, or a follow-up rewritten
+    answer: Answer
+    emergency: bool  # the acute-danger net fired: the emergency response comes first
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def offers_guide(self) -> bool:
+        """Whether the reply offers the guided notification flow (a "ja" then starts it)."""
+        return any(button["payload"] == GUIDE_START_PAYLOAD for button in self.buttons)
+
+
+def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
+    """The engine's answer, with the decision's policy and the framing that NLU's intent asks for."""
+    if intent == NOTIFICATION_INTENT:
+        return as_guidance(engine.answer(query, GUIDANCE_POLICY))
+    # NLU takes the message for out of scope: only a passage sharing most of its subject may answer.
+    return engine.answer(query, STRICT_POLICY if intent == OUT_OF_SCOPE_INTENT else None)
+
+
+def reply_to(engine: Engine, message: str, intent: str | None = None, previous: str | None = None) -> Reply:
+    """Answer `message` (NLU's `intent`, the `previous` question of the conversation, if any).
+
+    Guidance ends by offering the guided flow; an answer or a decline offers related questions.
+    """
+    query = Query(message)
+    if previous and (intent == FOLLOWUP_INTENT or is_followup(query)):
+        query = Query(rewrite_followup(Query(previous), query))
+    answer = _answer(engine, query, intent)
+    if answer.kind is AnswerKind.GUIDANCE:
+        answer = replace(answer, text=f"{answer.text}\n\n{GUIDE_OFFER}")
+        buttons = [{"title": GUIDE_BUTTON, "payload": GUIDE_START_PAYLOAD}]
+    elif answer.kind in (AnswerKind.ANSWER, AnswerKind.NO_ANSWER):
+        cited = [source.file for source in answer.sources]
+        buttons = as_buttons(suggest(current_sources(engine.settings.corpus_dir), cited, query))
+    else:
+        buttons = []
+    return Reply(query.text, answer, is_acute_danger(message), buttons)
+
+
+def domain_response(name: str, domain_file: Path = DOMAIN_FILE) -> dict[str, Any]:
+    """The first variant of a `domain.yml` response as a message: `text` and `custom`."""
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    variant = domain["responses"][name][0]
+    return {"text": variant.get("text", ""), "custom": variant.get("custom", {})}
+
+
+def as_messages(reply: Reply) -> list[dict[str, Any]]:
+    """The reply as the REST channel delivers it: messages with `text` and `custom`."""
+    messages = [domain_response(EMERGENCY_RESPONSE)] if reply.emergency else []
+    return [*messages, reply.answer.message(reply.buttons)]

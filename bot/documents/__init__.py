@@ -1,0 +1,1 @@
+"""Documents: reading corpus files, cleaning extraction noise, metadata, chunking into passages."""

@@ -1,0 +1,1 @@
+"""Index: building, storing and loading the FAISS vectors, the BM25 index and the passages."""

@@ -1,0 +1,1 @@
+"""Language: text normalisation, sentences, names, entities, the lexical analyser, subject terms."""

@@ -1,0 +1,1 @@
+"""Operations on stored conversations: the tracker database, purge and the consultants' report."""

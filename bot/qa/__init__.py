@@ -1,0 +1,1 @@
+"""Question answering: search, the answer decision and composition, and the engine that runs them."""

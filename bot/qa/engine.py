@@ -1,0 +1,96 @@
+"""The question-answering engine: model + index + search + decision + composition.
+
+It answers questions and nothing else: what a reply adds around an answer (guidance, the
+guided flow, follow-ups, suggested questions) lives in `bot.dialogue`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from bot.documents.corpus import current_sources
+from bot.index.store import LoadedIndex, current_build, load_index
+from bot.language.query import Query
+from bot.qa.compose import compose_answer
+from bot.qa.declines import EMPTY_TEXT, NO_LEGAL_ANSWER_TEXT, decline_text
+from bot.qa.relevance import RelevancePolicy, decide
+from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
+from bot.schema import Answer, AnswerKind, DeclineReason, Hit
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Engine:
+    """Loads the embedding model and the index once and answers questions.
+
+    A rebuilt index (a new `current` build) is picked up on the next question without a
+    restart; a question in flight keeps using the index it started with. `encoder` defaults to
+    the real embedding model from `settings.model_cache_dir`.
+    """
+
+    def __init__(self, settings: Settings, encoder: QueryEncoder | None = None) -> None:
+        if encoder is None:
+            from bot.embedding.embedder import load_embedder  # heavy: ONNX Runtime and the model
+
+            encoder = load_embedder(settings.model_cache_dir)
+        self.settings = settings
+        self.embedder = encoder
+        self._lock = threading.Lock()
+        self._searcher = self._load(settings.index_dir)
+
+    def _load(self, index_dir: Path) -> Searcher:
+        index = load_index(index_dir)
+        model_id = getattr(self.embedder, "model_id", None)
+        if index.manifest.get("model_id") != model_id:
+            raise RuntimeError(
+                f"index in {index.path} was built with {index.manifest.get('model_id')!r}, "
+                f"not {model_id!r}: rebuild it with `python -m bot ingest --force`"
+            )
+        return Searcher(index, self.embedder)
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The newest complete index (reloaded when `current` moved)."""
+        return self.searcher().index
+
+    def searcher(self) -> Searcher:
+        """The searcher over the newest complete index (reloaded when `current` moved)."""
+        build = current_build(self.settings.index_dir)
+        if build is not None and build != self._searcher.index.path:
+            with self._lock:
+                if build != self._searcher.index.path:
+                    try:
+                        self._searcher = self._load(self.settings.index_dir)
+                        logger.info("Loaded new index build %s", build)
+                    except Exception:  # keep serving the old index
+                        logger.exception("New index build %s could not be loaded", build)
+        return self._searcher
+
+    def search(self, question: Query | str, k: int | None = None) -> list[Hit]:
+        """Ranked hits for the question."""
+        return self.searcher().search(question, k or self.settings.top_k)
+
+    def answer(self, question: Query | str, policy: RelevancePolicy | None = None) -> Answer:
+        """The cited extract that answers the question, or a plain decline (with its `reason`).
+
+        `policy` sets the thresholds of the answer decision (default: `RelevancePolicy()`).
+        """
+        query = Query.of(question)
+        searcher = self.searcher()
+        try:
+            vector = searcher.encode(query)
+        except EmptyQuery:
+            return Answer(AnswerKind.CLARIFY, EMPTY_TEXT, reason=DeclineReason.EMPTY)
+        hits = searcher.search_vector(query, vector, self.settings.top_k)
+        index = searcher.index
+        verdict = decide(query, hits, index.document_years, policy, index.subject_terms)
+        if verdict.reason is not None:
+            logger.info("Declined %r: %s", query.text, verdict.reason.value)
+            if verdict.reason is DeclineReason.LEGAL:
+                return Answer(AnswerKind.NO_ANSWER, NO_LEGAL_ANSWER_TEXT, reason=verdict.reason)
+            return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
+                          confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
+        return compose_answer(query, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, vector))

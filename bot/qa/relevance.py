@@ -1,0 +1,200 @@
+"""Deciding whether retrieved passages really answer the question, or the bot declines.
+
+A score threshold alone cannot separate near misses (right topic, wrong municipality or
+year, or a subject the documents only mention by title), so the decision also checks that
+the municipalities and years asked about are the ones the passage speaks of, and that the
+question's own subject words occur in the passage (at least one, and a third of their weight
+unless the dense match is strong; rare words weigh more, see `bot.language.subject_terms`; the verb that
+frames the question, "siger", "anbefaler", is no subject word). A name the
+question quotes must occur in a passage, a name it uses ("Børns Vilkår", "FOA") must be one the
+documents use, municipalities asked for must be named, and an amount of money asked about must
+be stated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.language.analysis import analyse
+from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
+from bot.language.query import Query
+from bot.language.subject_terms import SubjectTerms, contains_term, covered
+from bot.schema import DeclineReason, Hit
+
+
+@dataclass(frozen=True)
+class RelevancePolicy:
+    """Thresholds of the decision (tuned on the dev and extra sets, see docs/benchmarks.md)."""
+
+    min_dense: float = 0.80
+    strong_dense: float = 0.86
+    min_term_coverage: float = 0.34
+    strict: bool = False  # words the corpus lacks weigh fully, even everyday ones
+    names: bool = True  # a name the documents never use declines the question
+
+
+# When NLU already takes the message for out of scope, only a passage that shares most of the
+# question's subject words may answer it (a strong dense match alone is not enough).
+STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True)
+# A worried professional asking how to notify names the child ("Emma"): that name is not the subject.
+GUIDANCE_POLICY = RelevancePolicy(names=False)
+_SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
+# Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
+_LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
+# "Hvor mange penge sparede Aabenraa i 2021?": an amount of money asked for must be in a kept
+# passage, in a sentence that names the year asked about (if any).
+_MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
+# "Hvad siger / mener / anbefaler KL om hjemmeplejen?" asks for the documents' view of a subject: the
+# verb matches passages on any subject, so only the subject's words must be found.
+_FRAME_TERMS = analyse("siger sagde mener mente anbefaler anbefalede foreslår foreslog skriver skrev står stod "
+                       "beskriver fortæller")
+# A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
+_QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision and why."""
+
+    answerable: bool
+    reason: DeclineReason | None
+    hits: tuple[Hit, ...] = ()
+
+
+def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, frozenset[int]]) -> bool:
+    """The passage speaks of one of the municipalities asked about, and its document of every year asked about."""
+    places = Entities(question.municipalities, frozenset(), frozenset())
+    years = document_years.get(hit.chunk.file, frozenset()) | ({hit.chunk.year} if hit.chunk.year else set())
+    return (not places or entity_overlap(places, hit.chunk) > 0) and question.years <= years
+
+
+def _legal_references(text: str) -> set[str]:
+    """Paragraphs ("§50") and legal words ("frist", "servicelov") in a text."""
+    sections = {"§" + re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
+    return sections | {word.lower() for word in _LEGAL_WORDS.findall(text)}
+
+
+def _years_in(sentence: str) -> set[int]:
+    """Years a sentence speaks of, spans ("2016-2019") included."""
+    years: set[int] = set()
+    for first, last in _YEAR_SPAN.findall(sentence):
+        years.update(range(int(first), int(last or first) + 1))
+    return years
+
+
+def holds_asked_amount(query: Query, hits: tuple[Hit, ...]) -> bool:
+    """When the question asks how much money, a sentence of the passages states an amount (of the
+    year asked about, if any)."""
+    if not query.asks_amount:
+        return True
+    years = query.entities.years
+    sentences = [s for hit in hits for s in hit.chunk.sentences or (hit.chunk.text,)]
+    return any(_MONEY_AMOUNT.search(s) and years <= _years_in(s) for s in sentences)
+
+
+def _holds_phrase(phrase: list[str], text: str) -> bool:
+    """The phrase's terms occur in the text one after the other (a term may sit inside a compound)."""
+    terms = analyse(text)
+    return any(all(contains_term(want, (terms[start + i],)) for i, want in enumerate(phrase))
+               for start in range(len(terms) - len(phrase) + 1))
+
+
+def _name_known(name: str, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
+    """A one-word name is anywhere in the corpus, a longer one a phrase in a kept passage (its title
+    and publisher included); "Dialoggruppe-projektet" may be written "Dialoggruppeprojektet"."""
+    for form in {name, name.replace("-", "")}:
+        wanted = analyse(form)
+        if len(wanted) == 1 and contains_term(wanted[0], terms.document_frequency):
+            return True
+        if len(wanted) > 1 and any(_holds_phrase(wanted, f"{h.chunk.title} {h.chunk.publisher} {h.chunk.text}")
+                                   for h in hits):
+            return True
+    return False
+
+
+def names_known(query: Query, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
+    """Every name a Danish question uses ("Børns Vilkår", "FOA") is one the documents use.
+    Municipalities and organisations the bot knows are checked as entities instead."""
+    return all(_name_known(name, hits, terms) for name in query.names if analyse(name) and not find_entities(name))
+
+
+def names_quoted(query: Query, hits: tuple[Hit, ...]) -> bool:
+    """Every name the question quotes ("politikken 'Sund opvækst'") is in one of the passages."""
+    for name in _QUOTED.findall(query.text):
+        phrase = analyse(name)
+        if phrase and not any(_holds_phrase(phrase, hit.chunk.text) for hit in hits):
+            return False
+    return True
+
+
+def names_asked_municipalities(query: Query, hits: tuple[Hit, ...]) -> bool:
+    """When the question asks which municipalities ("Hvilke kommuner fik penge fra puljen?"), the
+    passages name at least two (passages saying "i omegnen af 25 kommuner" do not answer it)."""
+    if not query.asks_municipalities:
+        return True
+    return len({m for hit in hits for m in chunk_places(hit.chunk)}) >= 2
+
+
+def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
+          policy: RelevancePolicy | None = None, terms: SubjectTerms | None = None) -> Verdict:
+    """Keep the hits that answer the question, or say why none does.
+
+    `document_years` maps each file to the years its text mentions: a year asked about
+    must be one the passage's document speaks of. A paragraph of law or a legal deadline asked
+    about ("§ 50", "fristen efter serviceloven") must be one the passage speaks of: the bot
+    never states rules its documents don't.
+    `terms` weighs the question's subject words by their rarity in the corpus (by default,
+    in the hits themselves).
+    """
+    policy = policy or RelevancePolicy()
+    if not hits:
+        return Verdict(False, DeclineReason.NO_PASSAGES)
+    query = Query.of(question)
+    terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
+    entities = query.entities
+    # Entity names, the words that name them in the question ("KLs", "Hernings") and the verbs that
+    # frame it ("siger", "anbefaler") are no subject words.
+    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
+                                             *(word for word in query.words if find_entities(word))]))
+    matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
+    if not matching:
+        return Verdict(False, DeclineReason.PLACE_OR_YEAR)
+    legal = _legal_references(query.text)
+    matching = [h for h in matching if legal <= _legal_references(h.chunk.text)]
+    if not matching:
+        return Verdict(False, DeclineReason.LEGAL)
+    english = query.english
+    weights = terms.weights(query, not_subject, policy.strict)
+    if not (english or entities or weights):
+        return Verdict(False, DeclineReason.NO_SUBJECT)
+    kept = []
+    for hit in matching:
+        if hit.dense < policy.min_dense:
+            continue
+        # Danish terms cannot cover an English question: the dense match decides alone, unless
+        # NLU already takes it for out of scope (strict), which nothing then overrules.
+        if english:
+            coverage = 0.0 if policy.strict else 1.0
+        else:
+            coverage = covered(weights, hit.chunk.text)
+        # A comparison of municipalities: a passage about one of them is evidence enough.
+        compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
+        # At least one subject word of a Danish question must occur in the passage.
+        strong = hit.dense >= policy.strong_dense and coverage > 0
+        if strong or coverage >= policy.min_term_coverage or compared:
+            kept.append(hit)
+    if not kept:
+        return Verdict(False, DeclineReason.NOT_CLOSE)
+    answering = tuple(kept)
+    if policy.names and not english and not names_known(query, answering, terms):
+        return Verdict(False, DeclineReason.UNKNOWN_NAME)
+    if not names_quoted(query, answering):
+        return Verdict(False, DeclineReason.QUOTE_MISSING)
+    if not names_asked_municipalities(query, answering):
+        return Verdict(False, DeclineReason.MUNICIPALITIES_MISSING)
+    if not holds_asked_amount(query, answering):
+        return Verdict(False, DeclineReason.AMOUNT_MISSING)
+    return Verdict(True, None, answering)

@@ -1,0 +1,125 @@
+"""Hybrid search: dense e5 vectors and Danish BM25, fused, sharpened by entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.index.store import LoadedIndex
+from bot.index.vectors import search_vectors
+from bot.language.entities import Entities, chunk_places, entity_overlap
+from bot.language.query import Query
+from bot.schema import Hit
+
+CANDIDATES = 100
+
+
+class QueryEncoder(Protocol):
+    """What search needs from the embedding model."""
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+class EmptyQuery(ValueError):
+    """The question has no words to search for."""
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How dense, lexical and entity evidence add up to a hit's score."""
+
+    dense: float = 0.6
+    entity: float = 0.15
+    best_sentence: float = 0.3
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.zeros_like(values) if high <= 0 else np.ones_like(values)
+    return (values - low) / (high - low)
+
+
+class Searcher:
+    """Answers `search(question)` over one loaded index."""
+
+    def __init__(self, index: LoadedIndex, encoder: QueryEncoder, weights: FusionWeights | None = None) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.weights = weights or FusionWeights()
+
+    def encode(self, question: Query | str) -> np.ndarray:
+        """The question's query vector; raises `EmptyQuery` when it has no words."""
+        query = Query.of(question)
+        if not query.folded:
+            raise EmptyQuery("the question is empty")
+        return self.encoder.encode_queries([query.text])[0]
+
+    def search(self, question: Query | str, k: int = 5) -> list[Hit]:
+        """The k best chunks for the question, best first; raises `EmptyQuery` for no words."""
+        query = Query.of(question)
+        return self.search_vector(query, self.encode(query), k)
+
+    def sentence_similarities(self, row: int, vector: np.ndarray) -> np.ndarray:
+        """Cosine of the query vector with each sentence of chunk `row`."""
+        return self.index.sentence_vectors[self.index.sentence_rows(row)] @ vector
+
+    def search_vector(self, question: Query | str, vector: np.ndarray, k: int = 5) -> list[Hit]:
+        """`search` with the query vector already computed."""
+        query = Query.of(question)
+        lexical_all = self.index.lexical.scores(query.terms)
+        _, dense_ids = search_vectors(self.index.dense, vector, CANDIDATES)
+        lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
+        rows = np.unique(np.concatenate([dense_ids, lexical_ids[lexical_all[lexical_ids] > 0]]))
+        dense = self._dense_scores(rows, vector)
+        lexical = lexical_all[rows]
+        fused = self.weights.dense * _minmax(dense) + (1 - self.weights.dense) * _minmax(lexical)
+        entities = query.entities
+        if entities:
+            overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
+            fused = fused + self.weights.entity * overlap
+        order = self._with_each_place(entities, rows, fused, k)
+        return [
+            Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))
+            for rank, i in enumerate(order, start=1)
+        ]
+
+    def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
+        """The k best, where a question comparing municipalities ("Herning eller Aarhus?") gets the
+        best passage about each of them (a passage about the place rather than one listing many
+        places), in place of the lowest-ranked passages it can spare."""
+        order = np.argsort(-fused, kind="stable")
+        top = [int(i) for i in order[:k]]
+        asked = entities.municipalities
+        if len(asked) < 2:
+            return top
+
+        def places(i: int) -> frozenset[str]:
+            return chunk_places(self.index.chunks[rows[i]])
+
+        def spare(position: int) -> bool:
+            """The passage at `position` speaks of no asked place that no other top passage does."""
+            others = set().union(*(places(i) for n, i in enumerate(top) if n != position))
+            return places(top[position]) & asked <= others
+
+        for place in sorted(asked):
+            if any(place in places(i) for i in top):
+                continue
+            about = [int(i) for i in order[k:] if place in places(i)]
+            best = max(about, key=lambda i: fused[i] / len(places(i)), default=None)
+            spares = [n for n in range(len(top)) if spare(n)]
+            if best is not None and spares:
+                top[spares[-1]] = best
+        return top
+
+    def _dense_scores(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Cosine of each chunk, blended with the cosine of its best-matching sentence (a sentence
+        that only restates the document's title matches every question on the topic: left out)."""
+        index = self.index
+        whole = index.vectors[rows] @ vector
+        best = np.array([float(self.sentence_similarities(r, vector)[index.content_mask[index.sentence_rows(r)]].max())
+                         for r in rows])
+        share = self.weights.best_sentence
+        return (1 - share) * whole + share * best
