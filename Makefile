@@ -29,7 +29,7 @@ INDEX_SOURCES := $(wildcard bot/documents/*.py bot/embedding/*.py bot/index/*.py
 	bot/language/sentences.py bot/language/text.py bot/schema.py
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
-.PHONY: help setup run test pytest validate test-nlu test-stories train ingest eval bench tune lint clean
+.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -76,8 +76,11 @@ run: setup  ## start action server, Rasa server and web page (Ctrl-C stops all)
 
 test: setup lint validate pytest test-nlu test-stories  ## every test
 
-pytest: setup  ## unit tests, REST-channel tests against real servers
+pytest: setup  ## every pytest suite: unit, integration (real servers), browser
 	$(PY) -m pytest
+
+test-unit: $(VENV)/.installed $(RASA_VENV)/.installed $(INDEX)  ## the fast tests: tests/unit, no server started
+	$(PY) -m pytest tests/unit
 
 lint: $(VENV)/.installed  ## ruff over the Python code
 	$(PY) -m ruff check bot actions scripts tests

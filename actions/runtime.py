@@ -2,7 +2,8 @@
 
 `actions/server.py` builds it before serving, so a missing or broken index or model stops the
 action server at once with a message naming the fix, instead of failing users later; importing
-the actions loads nothing, so unit tests can hand them an engine over a small fixture index.
+the actions loads no model and no index, so unit tests can hand them an engine over a small
+fixture index.
 
 Questions are answered one at a time, each on one thread (`BOT_QUERY_THREADS`): on a
 busy machine OpenMP's extra threads (FAISS) spin waiting for a core and make a question

@@ -15,7 +15,8 @@ from bot.settings import get_settings
 def _embedder():  # noqa: ANN202 - heavy import kept out of `--help`
     from bot.embedding.embedder import load_embedder
 
-    return load_embedder(get_settings().model_cache_dir)
+    settings = get_settings()
+    return load_embedder(settings.model_cache_dir, query_threads=settings.query_threads)
 
 
 def _searcher(index_dir: Path):  # noqa: ANN202

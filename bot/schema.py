@@ -10,14 +10,20 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class SourceInfo:
-    """Metadata about one corpus file, from `corpus/sources.yml`."""
+class DocumentReference:
+    """What names a corpus document in a citation: its file and metadata."""
 
     file: str
     title: str
     publisher: str = ""
     year: int | None = None
     url: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInfo(DocumentReference):
+    """Metadata about one corpus file, from `corpus/sources.yml`."""
+
     # Example questions the document answers (offered as buttons after an answer from it);
     # not part of the metadata an ingest compares, so editing them re-embeds nothing.
     questions: tuple[str, ...] = field(default=(), repr=False, compare=False)
@@ -120,14 +126,9 @@ class DeclineReason(str, Enum):
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(DocumentReference):
     """One cited document of an answer (`custom.sources[i]` of the answer contract)."""
 
-    file: str
-    title: str
-    publisher: str = ""
-    year: int | None = None
-    url: str = ""
     passage: str = ""  # the cited excerpt
     score: float = 0.0
 

@@ -33,7 +33,7 @@ class Settings:
     retention: str = "30d"  # conversations are purged this long after their last message
     report_min_confidence: float = 0.5  # user messages below this intent confidence are reported
     dev_eval_file: Path = DEV_EVAL_FILE
-    query_threads: int = 1  # torch/FAISS (OpenMP) threads per query in the action server
+    query_threads: int = 1  # ONNX Runtime and FAISS threads per query in the action server
     # NLU alone (no danger words found) must be this sure before a message gets the emergency advice.
     acute_min_confidence: float = 0.8
 

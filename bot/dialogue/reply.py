@@ -59,9 +59,9 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, previous: 
 
     Guidance ends by offering the guided flow; an answer or a decline offers related questions.
     """
-    query = Query(message)
+    query = Query.parse(message)
     if previous and (intent == FOLLOWUP_INTENT or is_followup(query)):
-        query = Query(rewrite_followup(Query(previous), query))
+        query = Query.parse(rewrite_followup(previous, query))
     answer = _answer(engine, query, intent)
     if answer.kind is AnswerKind.GUIDANCE:
         answer = replace(answer, text=f"{answer.text}\n\n{GUIDE_OFFER}")

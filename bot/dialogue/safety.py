@@ -10,29 +10,38 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.language.text import folded_text
+from bot.language.text import fold, folded_text
 
-# Folded (æ→a, ø→o, å→a, aa→a, ae→a, oe→o) word-prefix patterns; each is a danger sign alone.
+# Word-prefix patterns in plain Danish and English, each a danger sign alone. They are folded
+# (`fold_pattern`) exactly like the message, so "slået", "slaaet" and "slaet" all match "slået".
+# Regex syntax here uses no upper-case escapes and no "aa"/"ae"/"oe" outside words (folding would change them).
 _DANGER = [
-    r"kvalertag", r"kvaler", r"kvalt", r"mark(?:er)? pa halsen", r"bla mark", r"slar (?:ham|hende|barnet|dem|mig)",
-    r"slaet", r"slog (?:ham|hende|barnet)", r"tasker", r"tasket", r"sparker (?:ham|hende|barnet)", r"vold mod",
-    r"voldtag", r"seksuelt? (?:misbrug|overgreb|kranket)", r"kranket seksuelt", r"overgreb", r"incest",
-    r"selvmord", r"tage sit (?:eget )?liv", r"vil do\b", r"vil ikke leve", r"skade sig selv", r"cutter",
-    r"tor ikke (?:ga )?hjem", r"bange for at (?:ga|komme) hjem", r"truet med", r"truer med", r"kniv",
-    r"i akut fare", r"er i fare", r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|dogn|nat)", r"forladt",
-    r"strangl", r"chok(?:ed|ing)", r"\bhits? (?:him|her|the child)", r"\bbeat(?:s|en|ing)?\b", r"\babus",
-    r"suicid", r"kill (?:him|her|them)sel", r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home",
-    r"ror(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsar", r"brandmark", r"cigaretmark",
+    r"kvælertag", r"kvæler", r"kvalt", r"mærke?r? på halsen", r"blå(?:t|e)? mærke", r"blå plet",
+    r"slår (?:ham|hende|barnet|dem|mig|os)", r"slået", r"slaaet", r"slog (?:ham|hende|barnet|mig)", r"tæsker", r"tæsket",
+    r"sparker (?:ham|hende|barnet|mig)", r"sparket", r"vold mod", r"voldtæg", r"seksuelt? (?:misbrug|overgreb|krænket)",
+    r"krænket seksuelt", r"overgreb", r"incest", r"selvmord", r"tage sit (?:eget )?liv", r"vil dø\b", r"vil ikke leve",
+    r"skade sig selv", r"skærer i sig selv", r"cutter", r"tør ikke (?:at )?(?:gå |komme )?hjem",
+    r"bange for at (?:gå|komme|tage) hjem", r"truet med", r"truer med", r"kniv", r"i akut fare", r"er i fare",
+    r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|døgn|nat)", r"forladt", r"strangl", r"chok(?:ed|ing)",
+    r"\bhits? (?:him|her|the child|me)", r"\bbeat(?:s|en|ing)?\b", r"\babus", r"suicid", r"kill (?:him|her|them)sel",
+    r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home", r"bruis",
+    r"rør(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsår", r"brandmærke", r"cigaretmærke",
     r"touch(?:es|ed|ing)? (?:her|him) ", r"burn(?:s|ed)? on",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive with the child.
-_INTOXICATED = r"\b(?:fuld|beruset|pavirket|drunk|intoxicated|har drukket|sprut|alkohol)\b"
-_DRIVING = r"\b(?:kor|kore|korer|bil|bilen|drive|driving|car)\b"
+_INTOXICATED = r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol)\b"
+_DRIVING = r"\b(?:kør|køre|kører|bil|bilen|drive|driving|car)\b"
+
+
+def fold_pattern(pattern: str) -> str:
+    """The pattern with its words folded as `folded_text` folds a message (æ/ae → a, ø/oe → o, å/aa → a)."""
+    return fold(pattern)
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    return (re.compile("|".join(_DANGER)), re.compile(_INTOXICATED), re.compile(_DRIVING))
+    return (re.compile("|".join(fold_pattern(p) for p in _DANGER)), re.compile(fold_pattern(_INTOXICATED)),
+            re.compile(fold_pattern(_DRIVING)))
 
 
 def is_acute_danger(text: str) -> bool:

@@ -100,17 +100,15 @@ class Embedder:
         return np.asarray(embeddings, dtype=np.float32)
 
 
-def load_embedder(cache_dir: Path, fp32: bool = False) -> Embedder:
+def load_embedder(cache_dir: Path, fp32: bool = False, query_threads: int = 1) -> Embedder:
     """The ready-to-use embedder from a model cache folder (converted/exported when missing).
 
-    ONNX Runtime by default (int8 passages, fp32 queries on `Settings.query_threads`
-    threads); `fp32=True` gives sentence-transformers fp32 for both (the reference the
-    int8 model is measured against).
+    ONNX Runtime by default (int8 passages, fp32 queries on `query_threads` threads);
+    `fp32=True` gives sentence-transformers fp32 for both (the reference the int8 model is
+    measured against).
     """
-    from bot.settings import get_settings
-
     model_dir = ensure_model(cache_dir)
     if fp32:
         return Embedder(model_dir)
-    return Embedder(model_dir, ensure_int8_model(cache_dir), get_settings().query_threads)
+    return Embedder(model_dir, ensure_int8_model(cache_dir), query_threads)
 

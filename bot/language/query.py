@@ -1,14 +1,13 @@
 """A user's question, analysed once: the value that search, the answer decision and composition share.
 
-Built once per message (`Query.of`); each analysis (terms, entities, names, language, the
-shapes asked for) is computed on first use and kept, so no stage analyses the text again.
+Built once per message (`Query.parse`), so no stage analyses the text again: normalised text,
+terms, entities, names, language and the shapes of answer asked for.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from bot.language.analysis import analyse
 from bot.language.detect import looks_english
@@ -36,57 +35,38 @@ _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|munici
 
 @dataclass(frozen=True)
 class Query:
-    """The question's text and everything the pipeline reads from it."""
+    """The question's text and everything the pipeline reads from it (build with `Query.parse`)."""
 
     text: str
+    folded: str  # folded (æ/ae, ø/oe, å/aa alike), tokens separated by single spaces
+    words: tuple[str, ...]  # word and number tokens, lower-cased
+    terms: tuple[str, ...]  # the lexical analyser's terms, as BM25 sees them
+    entities: Entities  # municipalities, organisations and years named
+    names: tuple[str, ...]  # capitalised names inside sentences ("Børns Vilkår")
+    english: bool  # the question looks English rather than Danish
+    # What a sentence holding the kind of thing asked for looks like (a number, a name, contact
+    # details, a date); empty when the question asks for none of these.
+    wanted_shapes: tuple[re.Pattern[str], ...]
+    asks_amount: bool  # "hvor mange penge ...?"
+    asks_municipalities: bool  # "hvilke kommuner ...?"
+
+    @classmethod
+    def parse(cls, text: str) -> "Query":
+        """Analyse the question's text once."""
+        return cls(
+            text=text,
+            folded=folded_text(text),
+            words=tuple(words(text)),
+            terms=tuple(analyse(text)),
+            entities=find_entities(text),
+            names=tuple(names(text)),
+            english=looks_english(text),
+            wanted_shapes=tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(text)),
+            asks_amount=bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text)),
+            asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
+        )
 
     @classmethod
     def of(cls, question: "Query | str") -> "Query":
         """The question as a `Query` (unchanged when it already is one)."""
-        return question if isinstance(question, Query) else cls(question)
-
-    @cached_property
-    def folded(self) -> str:
-        """The text folded (æ/ae, ø/oe, å/aa alike), tokens separated by single spaces."""
-        return folded_text(self.text)
-
-    @cached_property
-    def words(self) -> tuple[str, ...]:
-        """Word and number tokens, lower-cased."""
-        return tuple(words(self.text))
-
-    @cached_property
-    def terms(self) -> tuple[str, ...]:
-        """The lexical analyser's terms (stop words out, folded, stemmed), as BM25 sees them."""
-        return tuple(analyse(self.text))
-
-    @cached_property
-    def entities(self) -> Entities:
-        """Municipalities, organisations and years named."""
-        return find_entities(self.text)
-
-    @cached_property
-    def names(self) -> tuple[str, ...]:
-        """Capitalised names inside sentences ("Børns Vilkår")."""
-        return tuple(names(self.text))
-
-    @cached_property
-    def english(self) -> bool:
-        """Whether the question looks English rather than Danish."""
-        return looks_english(self.text)
-
-    @cached_property
-    def wanted_shapes(self) -> tuple[re.Pattern[str], ...]:
-        """What a sentence holding the kind of thing asked for looks like (a number, a name, contact
-        details, a date); empty when the question asks for none of these."""
-        return tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(self.text))
-
-    @cached_property
-    def asks_amount(self) -> bool:
-        """Whether the question asks how much money."""
-        return bool(_ASKS_HOW_MUCH.search(self.text) and _MONEY_WORD.search(self.text))
-
-    @cached_property
-    def asks_municipalities(self) -> bool:
-        """Whether the question asks which municipalities."""
-        return bool(_ASKS_MUNICIPALITIES.search(self.text))
+        return question if isinstance(question, Query) else cls.parse(question)

@@ -35,7 +35,7 @@ class Engine:
         if encoder is None:
             from bot.embedding.embedder import load_embedder  # heavy: ONNX Runtime and the model
 
-            encoder = load_embedder(settings.model_cache_dir)
+            encoder = load_embedder(settings.model_cache_dir, query_threads=settings.query_threads)
         self.settings = settings
         self.embedder = encoder
         self._lock = threading.Lock()

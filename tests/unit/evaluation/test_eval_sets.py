@@ -9,12 +9,12 @@ Standard library + pytest + pyyaml only. Does not touch the bot.
 """
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 CORPUS = ROOT / "corpus"
 EVAL = ROOT / "tests" / "eval"
 

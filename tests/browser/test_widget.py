@@ -30,9 +30,10 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from websockets.sync.client import connect as websocket_connect
 
+from tests.conftest import FIXTURES, ROOT
+
 pytestmark = pytest.mark.servers
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SOCKETIO = ROOT / "bot" / "web" / "vendor" / "socket.io.min.js"
@@ -44,7 +45,7 @@ XSS = "<img src=x onerror=alert(1)>"
 CPR = "Mit CPR-nummer er 010190-1234. Hvad er en underretning?"
 INPUT = "Skriv dit spørgsmål"
 FOREIGN_ORIGIN = "http://evil.example"
-CONTRAST_JS = (Path(__file__).resolve().parent / "fixtures" / "contrast.js").read_text(encoding="utf-8")
+CONTRAST_JS = (FIXTURES / "contrast.js").read_text(encoding="utf-8")
 
 expect.set_options(timeout=30_000)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.dialogue.suggestions import as_buttons, suggest
 from bot.documents.corpus import current_sources
 from bot.schema import SourceInfo
+from tests.conftest import ROOT
 
 SOURCES = {
     "a.txt": SourceInfo("a.txt", "A", questions=("Hvad gjorde Herning?", "Hvad kostede det i Herning?")),
@@ -30,5 +29,5 @@ def test_buttons_send_the_question_itself():
 
 
 def test_every_corpus_document_offers_questions():
-    sources = current_sources(Path(__file__).resolve().parent.parent / "corpus")
+    sources = current_sources(ROOT / "corpus")
     assert sources and all(len(info.questions) >= 3 for info in sources.values())

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.qa.engine import Engine
+from bot.settings import get_settings
+from tests.conftest import FIXTURES
+
 
 @pytest.fixture(scope="module")
 def actions():
-    """The action modules; importing them loads the real engine (model and index)."""
-    from actions import answer_question, notification_guide
+    """The action modules, answering with the real engine over the real corpus index."""
+    from actions import answer_question, notification_guide, runtime
 
-    return answer_question, notification_guide
+    runtime.use_engine(Engine(get_settings()))
+    yield answer_question, notification_guide
+    runtime.use_engine(None)
+
+
+def test_actions_answer_from_the_engine_they_are_given(fixture_index: Path, embedder):
+    """An engine over the small fixture index, handed to the actions without a server."""
+    from actions import documents, runtime
+
+    settings = replace(get_settings(), index_dir=fixture_index, corpus_dir=FIXTURES / "corpus")
+    runtime.use_engine(Engine(settings, encoder=embedder))
+    try:
+        dispatcher = CollectingDispatcher()
+        documents.ActionListDocuments().run(dispatcher, _tracker("hvilke dokumenter?", "ask_documents", 1.0), {})
+    finally:
+        runtime.use_engine(None)
+    text = dispatcher.messages[0]["text"]
+    assert "Testkommunen: »Socialrådgivere på skolerne i Testkommune« (2022)." in text
+    assert "Herning" not in text and "KL" not in text
 
 
 def _tracker(text: str, intent: str, confidence: float, slots: dict[str, Any] | None = None) -> Tracker:

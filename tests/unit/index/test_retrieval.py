@@ -25,20 +25,11 @@ def corpus(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def base_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    """The fixture corpus indexed once per session."""
-    index_dir = tmp_path_factory.mktemp("base") / "index"
-    report = ingest(FIXTURES / "corpus", index_dir, embedder)
-    assert report.ok and len(report.added) == 3
-    return index_dir
-
-
 @pytest.fixture()
-def built(base_index: Path, tmp_path: Path) -> Path:
+def built(fixture_index: Path, tmp_path: Path) -> Path:
     """A private copy of the built index (the `current` link is relative, so it copies)."""
     index_dir = tmp_path / "index"
-    shutil.copytree(base_index, index_dir, symlinks=True)
+    shutil.copytree(fixture_index, index_dir, symlinks=True)
     return index_dir
 
 

@@ -29,7 +29,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.servers
 
 # bot/rasa_server/channels.py runs inside the Rasa server (its own venv): read the limit from the source.
-MAX_MESSAGE_CHARS = int(re.search(r"^MAX_MESSAGE_CHARS = (\d+)$", (ROOT / "bot" / "channels.py").read_text(),
+MAX_MESSAGE_CHARS = int(re.search(r"^MAX_MESSAGE_CHARS = (\d+)$", (ROOT / "bot" / "rasa_server" / "channels.py").read_text(),
                                   re.MULTILINE).group(1))
 
 LONG_TEXT = ("Hvad har kommunerne fået ud af den tidlige indsats for børn og unge? " * 300)[:20_000]

@@ -23,7 +23,7 @@ from bot.documents.readers import PAGE_BREAK, UnreadableDocument, read_text
 from bot.index.ingest import ingest
 from bot.index.store import load_index
 from bot.schema import Document, SourceInfo
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 from tests.fixture_documents import (
     ECONOMY_FACT,
     FACT,
@@ -44,23 +44,15 @@ def _ask(question: str, index_dir: Path) -> list[dict]:
     return json.loads(run.stdout)
 
 
-@pytest.fixture(scope="module")
-def base_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
-    """The small fixture corpus indexed once for this module."""
-    index_dir = tmp_path_factory.mktemp("formats-base") / "index"
-    assert ingest(FIXTURES / "corpus", index_dir, embedder).ok
-    return index_dir
-
-
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     return copy_corpus(tmp_path)
 
 
 @pytest.fixture()
-def index_dir(base_index: Path, tmp_path: Path) -> Path:
-    """A private copy of the base index (incremental ingest embeds only what is new)."""
-    return Path(shutil.copytree(base_index, tmp_path / "index", symlinks=True))
+def index_dir(fixture_index: Path, tmp_path: Path) -> Path:
+    """A private copy of the fixture index (incremental ingest embeds only what is new)."""
+    return Path(shutil.copytree(fixture_index, tmp_path / "index", symlinks=True))
 
 
 # --- reading: structure, headings, pages -------------------------------------------------

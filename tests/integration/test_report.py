@@ -8,11 +8,9 @@ import io
 import json
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.ops.report import intent_confidence
 from tests.chat_clients import new_sender
 from tests.tracker_helpers import connect, run_cli
 
@@ -28,7 +26,7 @@ def kinds(messages: list[dict]) -> list[str]:
 
 def stored_confidence(bot, text: str, since: float) -> float:  # noqa: ANN001 - the RunningBot fixture
     """The intent confidence Rasa stored for the last user message with this text."""
-    with connect(bot.ops.tracker_db) as db:
+    with connect(bot.tracker_db) as db:
         rows = db.execute("SELECT data FROM events WHERE type_name = 'user' AND timestamp >= ? ORDER BY id",
                           (since,)).fetchall()
     found = [json.loads(data)["parse_data"]["intent"]["confidence"] for (data,) in rows
@@ -57,7 +55,7 @@ def conversations(running_bot) -> dict:  # noqa: ANN001
 
 
 def report(bot, conversations: dict, *args: str) -> str:  # noqa: ANN001
-    result = run_cli(bot.ops.tracker_db, "report", "--since", conversations["since"],
+    result = run_cli(bot.tracker_db, "report", "--since", conversations["since"],
                      "--min-confidence", conversations["min_confidence"], *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -95,17 +93,3 @@ def test_since_leaves_out_older_events(running_bot, conversations: dict) -> None
     assert result.stdout.strip() == "kategori,antal,besked,senest,detaljer"
 
 
-def test_a_bad_date_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli(tmp_path / "tracker.db", "report", "--since", "i går")
-    assert result.returncode == 2
-    assert "ugyldig dato 'i går'" in result.stderr
-
-
-def test_behind_nlu_fallback_the_best_real_intent_counts() -> None:
-    """The parse data Rasa stores for a message below the FallbackClassifier threshold."""
-    parse_data = {"intent": {"name": "nlu_fallback", "confidence": 0.4},
-                  "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
-                                     {"name": "greet", "confidence": 0.31}, {"name": "goodbye", "confidence": 0.12}]}
-    assert intent_confidence(parse_data) == ("greet", 0.31)
-    assert intent_confidence({"intent": {"name": "greet", "confidence": 0.97}}) == ("greet", 0.97)
-    assert intent_confidence({}) is None

@@ -1,6 +1,5 @@
 """Cleaning, sentence splitting, chunking and entities on the real corpus and small texts."""
 
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,9 @@ from bot.language.names import names
 from bot.language.sentences import split_sentences
 from bot.language.text import fold
 from bot.schema import Chunk, Document, SourceInfo
+from tests.conftest import ROOT
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
-from bot.dialogue.followup import is_followup, rewrite_followup
-from bot.dialogue.safety import is_acute_danger
 from bot.language.analysis import analyse
 from bot.language.detect import looks_english
 from bot.language.sentences import split_sentences
@@ -84,40 +81,6 @@ def test_shorten_gives_one_sentence_per_source():
     short = shorten("Hvad fik Herning igen?", full)
     assert short.text.startswith("Kort fortalt:") and short.sources == full.sources
     assert len(short.text.split("\n\n")[0].split()) < len(full.text.split("\n\n")[0].split())
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "En dreng har mærker på halsen og siger at stedfar har taget kvælertag på ham",
-        "hun siger at far slar hende hver aften og hun tor ikke ga hjem",
-        "moren er meget fuld og vil køre hjem i bil med barnet",
-        "min elev taler om selvmord",
-        "The child says his father hits him and he is afraid to go home",
-    ],
-)
-def test_danger_is_recognised(message):
-    assert is_acute_danger(message)
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "Hvad investerede Herning?",
-        "hvilke risikofaktorer skal man være obs på i udsatte familier?",
-        "Hvad er Københavns mål for 17-årige der har fuldført 9. klasse?",
-        "Hvordan skriver jeg en underretning?",
-    ],
-)
-def test_ordinary_questions_are_not_emergencies(message):
-    assert not is_acute_danger(message)
-
-
-def test_followup_is_rewritten_with_the_new_municipality():
-    assert is_followup("og hvad med Aarhus?") and not is_followup("Hvad investerede Aarhus i tidlig indsats i 2016?")
-    assert rewrite_followup("Hvad investerede Herning, og hvad fik de igen?", "og hvad med Aarhus?") == \
-        "Hvad investerede Aarhus, og hvad fik de igen?"
-    assert "Odense" in rewrite_followup("Hvad er en dialogbaseret underretning?", "hvad så med Odense?")
 
 
 def test_a_picked_list_lead_in_brings_its_items_on_lines_of_their_own():
