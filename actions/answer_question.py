@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
 from actions.runtime import engine
-from bot.dialogue.reply import EMERGENCY_RESPONSE, reply_to
+from bot.dialogue.reply import reply_to
+from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.safety import is_acute_danger
 
 GUIDE_OFFERED = "guide_offered"
@@ -23,13 +24,24 @@ def guide_offer(tracker: Tracker, offered: bool) -> list[EventType]:
     return [SlotSet(GUIDE_OFFERED, None)] if tracker.get_slot(GUIDE_OFFERED) is not None else []
 
 
+def emergency_shown(tracker: Tracker) -> bool:
+    """Whether the input channel has already shown the emergency message for the latest message."""
+    return bool((tracker.latest_message.get("metadata") or {}).get(EMERGENCY_SHOWN))
+
+
+def utter_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The emergency message, unless the channel has shown it already."""
+    if not emergency_shown(tracker):
+        dispatcher.utter_message(response=EMERGENCY_RESPONSE)
+
+
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
     message = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     reply = reply_to(engine(), message, intent, tracker.get_slot("last_question"))
     if reply.emergency:
-        dispatcher.utter_message(response=EMERGENCY_RESPONSE)
+        utter_emergency(dispatcher, tracker)
     send(dispatcher, reply.answer, reply.buttons)
     return [SlotSet("last_question", reply.question), SlotSet("last_answer", reply.answer.payload()),
             *guide_offer(tracker, reply.offers_guide)]
@@ -64,6 +76,6 @@ class ActionAcuteConcern(Action):
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
         sure = confidence >= engine().settings.acute_min_confidence
         if sure or is_acute_danger(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response=EMERGENCY_RESPONSE)
+            utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
         return answer_latest_message(dispatcher, tracker)

@@ -19,7 +19,7 @@ from actions.answer_question import guide_offer
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.guidance import compose_guide
-from bot.dialogue.reply import EMERGENCY_RESPONSE
+from bot.dialogue.responses import EMERGENCY_RESPONSE
 
 FORM = "notification_form"
 DANGER_SLOT = "child_in_danger"

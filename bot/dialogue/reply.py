@@ -8,13 +8,11 @@ follow-up rewriting, then the engine's cited answer (or its decline).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.dialogue.followup import is_followup, rewrite_followup
 from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
+from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.suggestions import as_buttons, suggest
 from bot.documents.corpus import current_sources
@@ -22,10 +20,7 @@ from bot.language.query import Query
 from bot.qa.engine import Engine
 from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY
 from bot.schema import Answer, AnswerKind
-from bot.settings import PROJECT_ROOT
 
-DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
-EMERGENCY_RESPONSE = "utter_emergency"
 NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FOLLOWUP_INTENT = "followup_municipality"
@@ -72,13 +67,6 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, previous: 
     else:
         buttons = []
     return Reply(query.text, answer, is_acute_danger(message), buttons)
-
-
-def domain_response(name: str, domain_file: Path = DOMAIN_FILE) -> dict[str, Any]:
-    """The first variant of a `domain.yml` response as a message: `text` and `custom`."""
-    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
-    variant = domain["responses"][name][0]
-    return {"text": variant.get("text", ""), "custom": variant.get("custom", {})}
 
 
 def as_messages(reply: Reply) -> list[dict[str, Any]]:

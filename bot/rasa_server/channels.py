@@ -5,6 +5,8 @@
 - each bot utterance comes back as ONE message holding `text`, `buttons` and the
   answer contract's `custom` payload (Rasa's own channel splits them in two);
 - personal data is masked before the message reaches the tracker store, logs or actions;
+- a message describing a child in acute danger gets the emergency message (112, the
+  municipality) first, in every dialogue state, even when the action server is down;
 - the user is told once per conversation that personal data was removed;
 - bad requests and unreadable messages get a clear Danish reply (on REST a JSON error with
   status 400), never a stack trace, and a failure inside Rasa still gets an apology.
@@ -29,6 +31,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic_cors.core import get_cors_origins, try_match
 
+from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN, domain_response
+from bot.dialogue.safety import is_acute_danger
 from bot.rasa_server import rasa_tuning
 from bot.rasa_server.privacy import mask_personal_data
 from bot.schema import Answer, AnswerKind
@@ -125,11 +129,16 @@ async def process_message(
     if masked.found and PRIVACY_NOTICE_GIVEN.first_time(sender):
         await output.send_response(sender, _notice(AnswerKind.NOTICE, PRIVACY_NOTICE))
     before = _sent(output)
+    if is_acute_danger(masked.text):
+        # First, in every dialogue state, and whether or not the action server is up.
+        await output.send_response(sender, domain_response(EMERGENCY_RESPONSE))
+        metadata = {**(metadata or {}), EMERGENCY_SHOWN: True}
     try:
         await on_new_message(UserMessage(masked.text, output, sender, input_channel=input_channel, metadata=metadata))
     except Exception:  # the user gets a plain apology; details go to the log only
         logger.exception("Failed to handle a message on channel %s", input_channel)
-    # Rasa stays silent when an action fails (e.g. the action server is down).
+    # Rasa stays silent when an action fails (e.g. the action server is down); the emergency message
+    # alone is reply enough.
     if _sent(output) == before:
         await output.send_response(sender, _notice(AnswerKind.ERROR, NO_REPLY))
 

@@ -606,6 +606,7 @@ def test_a_foreign_site_cannot_use_the_bot(context: BrowserContext, running_bot,
     expect(page.locator(".tiw")).to_have_attribute("data-connection", "rest")
     ask(page, "hej")
     expect(page.locator(".tiw-kind--error")).to_contain_text("Jeg kan ikke få forbindelse til chatbotten")
+    expect(page.locator(".tiw-kind--error")).to_contain_text("ring 112")  # nothing else on the page may say it
     assert socketio["failed"] and socketio["finished"] == [], socketio  # the 403s: see the tests above
     assert_contrast(page)  # the error message too
     assert watched.dialogs == []

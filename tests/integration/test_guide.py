@@ -61,3 +61,16 @@ def test_a_policy_question_is_answered_even_if_nlu_hesitates_on_danger(running_b
     messages = running_bot.send(new_sender("guide"), "Hvad er Københavns mål for udsatte unge, der gennemfører 9. klasse?")
     assert messages[-1]["custom"]["kind"] == "answer"
     assert "emergency" not in [m["custom"]["kind"] for m in messages]
+
+
+def test_danger_inside_the_guide_and_after_feedback_gets_the_emergency_message_once(running_bot):
+    """The channel's net runs on every message, whatever the dialogue state; never twice in a reply."""
+    sender = new_sender("guide-danger")
+    assert "akut fare" in running_bot.send(sender, START)[-1]["text"]
+    inside = running_bot.send(sender, "nej men hun siger at far slår hende")
+    assert [m["custom"].get("kind") for m in inside].count("emergency") == 1 and "112" in inside[0]["text"]
+    asked = new_sender("feedback-danger")
+    running_bot.send(asked, "Hvad investerede Herning?")
+    running_bot.send(asked, "👎")
+    after = running_bot.send(asked, "min elev har blå mærker og tør ikke gå hjem, hvad gør jeg?")
+    assert [m["custom"].get("kind") for m in after].count("emergency") == 1 and "112" in after[0]["text"]

@@ -123,6 +123,8 @@ def test_action_server_down_gives_an_error_reply_then_answers_resume(servers):
         assert kinds(reply.json()) == ["error"], reply.json()
         assert "Beklager" in reply.json()[0]["text"]
         assert kinds(rest_ask(servers.rasa_url, sender, "hej")) == ["smalltalk"], "Rasa keeps serving"
+        acute = rest_ask(servers.rasa_url, sender, "Min elev siger at hun bliver slået derhjemme")
+        assert kinds(acute)[0] == "emergency" and "112" in acute[0]["text"], "the emergency needs no action server"
     finally:
         servers.start_action_server()
     assert_correct_answer(rest_ask(servers.rasa_url, sender, NORMAL_QUESTION), "after the restart")

@@ -10,8 +10,10 @@ from tests.conftest import ROOT
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 MODULES = ("bot.rasa_server.channels", "bot.rasa_server.privacy", "bot.rasa_server.rasa_tuning")
-# What may be imported: the package itself and the standard-library answer contract.
-ALLOWED = {"bot", "bot.schema", "bot.rasa_server", *MODULES}
+# What may be imported: the package itself, the standard-library answer contract and settings, and the
+# emergency net (the acute-danger patterns and the domain's emergency response).
+ALLOWED = {"bot", "bot.schema", "bot.settings", "bot.rasa_server", "bot.dialogue", "bot.dialogue.safety",
+           "bot.dialogue.responses", "bot.language", "bot.language.text", *MODULES}
 ACTION_SERVER_ONLY = ("faiss", "onnxruntime", "bm25s", "Stemmer", "wordfreq", "torch")
 CHECK = (
     "import importlib, json, sys\n"
