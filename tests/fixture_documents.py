@@ -21,6 +21,8 @@ PUBLISHER = "Fjordby Kommune, Børn og Familie"
 QUESTION = "Hvor mange familier fik hjælp i Familiehuset i Fjordby i 2024?"
 FACT = "317 familier"
 ECONOMY_FACT = "7,9 mio. kr."
+# A question the fixture corpus answers (tests/fixtures/corpus/skolesocialraadgivere.txt).
+CORPUS_QUESTION = "Hvad har det kostet at have socialrådgivere på skolerne?"
 
 # (heading level or 0 for a paragraph, text); PAGE marks the PDF's page break.
 PAGE = (-1, "")
@@ -115,3 +117,10 @@ def add_metadata(folder: Path, file: str) -> None:
 def copy_corpus(folder: Path) -> Path:
     """A private copy of the small fixture corpus (tests/fixtures/corpus) as `folder/corpus`."""
     return Path(shutil.copytree(FIXTURES / "corpus", folder / "corpus"))
+
+
+def add_report(corpus: Path, fmt: str) -> str:
+    """Write the test report in `fmt` into the corpus with its metadata; its file name."""
+    name = write_document(corpus, fmt).name
+    add_metadata(corpus, name)
+    return name

@@ -1,13 +1,17 @@
 """One benchmark's section of docs/benchmarks.md, replaced between its markers.
 
-Each benchmark script owns the text between its own start and end markers; everything
-else in the file (other benchmarks' sections, prose) is left as it is.
+Each benchmark owns the text between its own start and end markers; everything else in
+the file (other benchmarks' sections, prose) is left as it is.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+BENCHMARKS_DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
 
 def write_section(path: Path, start_marker: str, end_marker: str, title: str, body: str) -> None:
