@@ -10,9 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contract import send
 from actions.runtime import engine
+from bot.dialogue.followup import Context
 from bot.dialogue.reply import reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.safety import is_acute_danger
+from bot.schema import Answer, AnswerKind
 
 GUIDE_OFFERED = "guide_offered"
 
@@ -35,11 +37,22 @@ def utter_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         dispatcher.utter_message(response=EMERGENCY_RESPONSE)
 
 
+def conversation_context(tracker: Tracker) -> Context | None:
+    """The previous question and the documents its answer cited (slots `last_question`, `last_answer`)."""
+    question = tracker.get_slot("last_question")
+    if not question:
+        return None
+    payload = tracker.get_slot("last_answer")
+    answer = Answer.from_payload(payload) if isinstance(payload, dict) else None
+    sources = answer.sources if answer and answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE) else []
+    return Context(question, tuple(dict.fromkeys(s.file for s in sources)), tuple(s.passage for s in sources))
+
+
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
     message = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    reply = reply_to(engine(), message, intent, tracker.get_slot("last_question"))
+    reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency:
         utter_emergency(dispatcher, tracker)
     send(dispatcher, reply.answer, reply.buttons)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message
+from actions.answer_question import answer_latest_message, conversation_context
 from actions.contract import send
+from actions.runtime import engine
 from bot.qa.citation import with_excerpts
 from bot.qa.compose import shorten
 from bot.schema import Answer, AnswerKind
@@ -53,3 +55,24 @@ class ActionAnswerShorter(Action):
             return []
         send(dispatcher, shorten(tracker.get_slot("last_question") or "", last))
         return []
+
+
+class ActionAnswerMore(Action):
+    """"Kan du uddybe?": the next most relevant part of the documents the last answer came from."""
+
+    def name(self) -> str:
+        return "action_answer_more"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        context = conversation_context(tracker)
+        last = _last_answer(tracker)
+        if context is None or last is None:
+            send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
+            return []
+        more = engine().elaborate(context.question, context.files, context.passages)
+        send(dispatcher, more)
+        if more.kind is not AnswerKind.ANSWER:
+            return []
+        # Everything shown so far stays "seen", so asking again gives the part after this one.
+        shown = replace(more, sources=[*last.sources, *more.sources])
+        return [SlotSet("last_answer", shown.payload())]

@@ -123,6 +123,7 @@ class DeclineReason(str, Enum):
     MUNICIPALITIES_MISSING = "no passage names the municipalities asked about"
     AMOUNT_MISSING = "no passage states the amount asked about"
     EMPTY = "the message has no words"
+    NOTHING_MORE = "the documents of the earlier answer hold nothing more on it"
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,47 @@
-"""Turning a short follow-up ("og hvad med Aarhus?") into a full question from the last one."""
+"""Follow-ups: a short or elliptical message after an answer is read in that answer's context.
+
+Two shapes:
+- "og hvad med Aarhus?", "og Odense?": the previous question asked again about the place or
+  organisation newly named (`rewrite_followup`);
+- "siden hvornår?", "hvem var minister dengang?", "hvor mange?", "and what did they get back?":
+  a message without a subject of its own (short, pointing back with "det", "de", "dengang", or
+  starting with "og") is searched together with the previous question, preferring the documents
+  the previous answer cited (`Query.in_context`).
+A message that brings two or more subject words of its own, or names another place, is a new
+question.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 
+from bot.language.analysis import analyse
 from bot.language.query import Query
 
 _FOLLOWUP_START = re.compile(
     r"^(?:og |men |samme |and |what about |how about |(?:hvad|hvordan) (?:sa )?(?:med|om|i) )"
 )
 _MAX_FOLLOWUP_WORDS = 7
+_MAX_ELLIPTICAL_WORDS = 6
+# Words that point back to what was just said (folded). The strong ones do so whatever else the
+# message says; the weak ones are also articles ("det tværfaglige team").
+_STRONG_POINTERS = frozenset("dem deres dens dets dengang derfra deraf heraf hertil it its they them their those then".split())
+_WEAK_POINTERS = frozenset("det den de der dette denne disse samme that there this these".split())
+# The verbs and question words that frame a follow-up carry no subject of their own.
+_FRAME_TERMS = frozenset(analyse("hvornår hvem hvor hvad hvilke hvorfor hvordan mange meget siden givet betydet "
+                                 "uddybe fortæl mere get got did when who what how many much"))
+MAX_CONTEXT_WORDS = 60  # a chain of follow-ups keeps the most recent words of its context
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a follow-up may refer to: the previous question and the documents its answer cited."""
+
+    question: str
+    files: tuple[str, ...] = ()
+    passages: tuple[str, ...] = ()
 
 
 def is_followup(message: Query | str) -> bool:
@@ -38,3 +70,32 @@ def rewrite_followup(previous: Query | str, message: Query | str) -> str:
         names = sorted(new.municipalities | new.organisations)
         question = f"{previous_question.rstrip('?. ')} – {' og '.join(names)}?"
     return question
+
+
+def is_elliptical(message: Query, previous: Query, vocabulary: Collection[str]) -> bool:
+    """Whether the message leans on the previous question: it names no other place or organisation,
+    brings at most one subject word of its own (a word of the documents the previous question did
+    not use), and is short, points back ("det", "dengang", "they") or starts like "og ...?"."""
+    mine = message.entities.municipalities | message.entities.organisations
+    theirs = previous.entities.municipalities | previous.entities.organisations
+    if mine - theirs:
+        return False
+    words = set(message.folded.split())
+    strong = bool(words & _STRONG_POINTERS)
+    new_subject = {t for t in message.terms if t in vocabulary and t not in previous.terms and t not in _FRAME_TERMS}
+    if len(new_subject) > 1 and not strong:
+        return False
+    short = len(message.words) <= _MAX_ELLIPTICAL_WORDS
+    return short or strong or bool(words & _WEAK_POINTERS) or bool(_FOLLOWUP_START.match(message.folded + " "))
+
+
+def in_context(message: Query, context: Context | None, vocabulary: Collection[str]) -> Query:
+    """The question the message asks, read in the context of the previous answer (if it leans on it)."""
+    if context is None or not context.question:
+        return message
+    previous = Query.parse(" ".join(context.question.split()[-MAX_CONTEXT_WORDS:]))
+    if is_followup(message):
+        return Query.parse(rewrite_followup(previous, message))
+    if is_elliptical(message, previous, vocabulary):
+        return Query.in_context(message, previous, context.files)
+    return message

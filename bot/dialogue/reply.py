@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue.followup import is_followup, rewrite_followup
+from bot.dialogue.followup import Context, in_context, rewrite_followup
 from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
 from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
@@ -49,14 +49,17 @@ def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
     return engine.answer(query, STRICT_POLICY if intent == OUT_OF_SCOPE_INTENT else None)
 
 
-def reply_to(engine: Engine, message: str, intent: str | None = None, previous: str | None = None) -> Reply:
-    """Answer `message` (NLU's `intent`, the `previous` question of the conversation, if any).
+def reply_to(engine: Engine, message: str, intent: str | None = None, context: Context | None = None) -> Reply:
+    """Answer `message` (NLU's `intent`; `context`: the previous question and answer, if any).
 
-    Guidance ends by offering the guided flow; an answer or a decline offers related questions.
+    A follow-up is read in the context of the previous answer (`bot.dialogue.followup`). Guidance
+    ends by offering the guided flow; an answer or a decline offers related questions.
     """
     query = Query.parse(message)
-    if previous and (intent == FOLLOWUP_INTENT or is_followup(query)):
-        query = Query.parse(rewrite_followup(previous, query))
+    if context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations):
+        query = Query.parse(rewrite_followup(context.question, query))
+    else:
+        query = in_context(query, context, engine.index.subject_terms.document_frequency)
     answer = _answer(engine, query, intent)
     if answer.kind is AnswerKind.GUIDANCE:
         answer = replace(answer, text=f"{answer.text}\n\n{GUIDE_OFFER}")

@@ -7,7 +7,7 @@ terms, entities, names, language and the shapes of answer asked for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
 from bot.language.detect import looks_english
@@ -49,6 +49,8 @@ class Query:
     wanted_shapes: tuple[re.Pattern[str], ...]
     asks_amount: bool  # "hvor mange penge ...?"
     asks_municipalities: bool  # "hvilke kommuner ...?"
+    # A follow-up asked in the context of an earlier answer: the documents that answer cited.
+    context_files: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -64,6 +66,25 @@ class Query:
             wanted_shapes=tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(text)),
             asks_amount=bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text)),
             asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
+        )
+
+    @classmethod
+    def in_context(cls, message: "Query", previous: "Query", files: tuple[str, ...] = ()) -> "Query":
+        """An elliptical follow-up ("siden hvornår?", "hvem var minister dengang?") read with the question
+        it follows: searched with both texts, its subject the earlier one's unless it names its own
+        places or organisations, the kind of answer wanted its own; `files` are preferred."""
+        named = message.entities.municipalities or message.entities.organisations
+        entities = message.entities if named else Entities(
+            previous.entities.municipalities, previous.entities.organisations,
+            message.entities.years or previous.entities.years)
+        return replace(
+            message,
+            text=f"{previous.text.rstrip()} {message.text}",
+            folded=f"{previous.folded} {message.folded}",
+            words=previous.words + message.words,
+            terms=previous.terms + message.terms,
+            entities=entities,
+            context_files=files,
         )
 
     @classmethod

@@ -16,6 +16,7 @@ NO_LEGAL_ANSWER_TEXT = (
     "Spørg kommunens børne- og familieafdeling, eller læs lovteksten på retsinformation.dk. "
     "Jeg kan fortælle, hvad dokumenterne siger om fx dialogbaseret underretning og sparring."
 )
+NOTHING_MORE_TEXT = "Jeg har ikke mere om det i de dokumenter, svaret kom fra. Stil gerne et nyt spørgsmål."
 EMPTY_TEXT = "Jeg fik ikke noget spørgsmål. Skriv gerne, hvad du vil vide."
 MAX_TOPICS = 6
 

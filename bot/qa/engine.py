@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.qa.compose import compose_answer
-from bot.qa.declines import EMPTY_TEXT, NO_LEGAL_ANSWER_TEXT, decline_text
+from bot.qa.declines import EMPTY_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
 from bot.schema import Answer, AnswerKind, DeclineReason, Hit
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+MORE_CANDIDATES = 30  # passages searched for the next part of the same documents
 
 
 class Engine:
@@ -94,3 +96,15 @@ class Engine:
             return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
         return compose_answer(query, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, vector))
+
+    def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
+        """More from the documents an earlier answer cited ("kan du uddybe?"): the passage of `files` most
+        relevant to the question that holds none of the `seen` excerpts, or a plain "nothing more"."""
+        query = Query.of(question)
+        searcher = self.searcher()
+        vector = searcher.encode(query)
+        unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
+                       if hit.chunk.file in files and not any(passage in hit.chunk.text for passage in seen))
+        if not unseen:
+            return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
+        return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector))

@@ -33,6 +33,7 @@ class FusionWeights:
     dense: float = 0.6
     entity: float = 0.15
     best_sentence: float = 0.3
+    context: float = 0.1  # a follow-up prefers the documents of the answer it follows
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -80,6 +81,9 @@ class Searcher:
         if entities:
             overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
             fused = fused + self.weights.entity * overlap
+        if query.context_files:
+            cited = np.array([self.index.chunks[r].file in query.context_files for r in rows], dtype=np.float32)
+            fused = fused + self.weights.context * cited
         order = self._with_each_place(entities, rows, fused, k)
         return [
             Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))

@@ -1,0 +1,38 @@
+"""`action_smalltalk`: the reply to smalltalk NLU is unsure of, or a question it mistook for smalltalk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_question import answer_latest_message
+from actions.runtime import engine
+from bot.dialogue.routing import asks_the_documents
+from bot.language.query import Query
+
+# The smalltalk intents this action answers, with their responses in domain.yml.
+RESPONSES = {"bot_challenge": "utter_iamabot", "capabilities": "utter_capabilities"}
+
+
+def is_question_for_the_documents(tracker: Tracker) -> bool:
+    """The latest message is a question to the documents, whatever NLU took it for (`asks_the_documents`)."""
+    message = Query.parse(tracker.latest_message.get("text") or "")
+    follows = bool(tracker.get_slot("last_question"))
+    return asks_the_documents(message, follows, engine().index.subject_terms.document_frequency)
+
+
+class ActionSmalltalk(Action):
+    """Say who the bot is or what it can do; a question NLU mistook for that is answered instead."""
+
+    def name(self) -> str:
+        return "action_smalltalk"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if is_question_for_the_documents(tracker):
+            return answer_latest_message(dispatcher, tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response=RESPONSES.get(intent, "utter_capabilities"))
+        return []

@@ -1,0 +1,34 @@
+"""Whether a message NLU took for smalltalk or feedback is really a question to the documents.
+
+NLU's confidence is no guide here: "hvem var minister dengang?" reads as "hvem er du?" to it,
+sure as can be. So the shape of the message decides: a question (a question mark, or a question
+word first) that is not addressed to the bot ("du", "you") and either follows an answer or uses a
+word of the documents goes to the answer path; "hvem er du?", "hvad kan du?", "godt svar" do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot.language.analysis import analyse
+from bot.language.query import Query
+
+_QUESTION_WORDS = frozenset(
+    "hvad hvem hvor hvornar hvordan hvorfor hvilke hvilken hvilket hvormeget "
+    "what who where when how why which".split()
+)
+_TO_THE_BOT = frozenset("du dig din dit dine you your yourself".split())
+_NO_SUBJECT = frozenset(analyse("hvad hvem hvor hvornår hvordan hvorfor hvilke mange meget siden"))
+
+
+def is_question(message: Query) -> bool:
+    """A question mark, or a question word first ("hvornår", "who")."""
+    words = message.folded.split()
+    return "?" in message.text or bool(words and words[0] in _QUESTION_WORDS)
+
+
+def asks_the_documents(message: Query, follows_an_answer: bool, vocabulary: Collection[str]) -> bool:
+    """Whether the message is a question for the documents rather than to or about the bot."""
+    if not is_question(message) or set(message.folded.split()) & _TO_THE_BOT:
+        return False
+    return follows_an_answer or any(term in vocabulary and term not in _NO_SUBJECT for term in message.terms)
