@@ -14,7 +14,8 @@ from bot.dialogue.routing import asks_the_documents
 from bot.language.query import Query
 
 # The smalltalk intents this action answers, with their responses in domain.yml.
-RESPONSES = {"bot_challenge": "utter_iamabot", "capabilities": "utter_capabilities"}
+RESPONSES = {"bot_challenge": "utter_iamabot", "capabilities": "utter_capabilities", "affirm": "utter_affirm_ack",
+             "deny": "utter_deny_ack"}
 
 
 def is_question_for_the_documents(tracker: Tracker) -> bool:

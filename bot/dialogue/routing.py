@@ -13,16 +13,17 @@ from collections.abc import Collection
 from bot.language.analysis import analyse
 from bot.language.query import Query
 
+# Question words, and the verbs of a request for information ("giv et eksempel", "forklar ..."), folded.
 _QUESTION_WORDS = frozenset(
-    "hvad hvem hvor hvornar hvordan hvorfor hvilke hvilken hvilket hvormeget "
-    "what who where when how why which".split()
+    "hvad hvem hvor hvornar hvordan hvorfor hvilke hvilken hvilket hvormeget giv fortal forklar beskriv navn "
+    "what who where when how why which give tell explain describe name".split()
 )
 _TO_THE_BOT = frozenset("du dig din dit dine you your yourself".split())
 _NO_SUBJECT = frozenset(analyse("hvad hvem hvor hvornår hvordan hvorfor hvilke mange meget siden"))
 
 
 def is_question(message: Query) -> bool:
-    """A question mark, or a question word first ("hvornår", "who")."""
+    """A question mark, or a question word or request first ("hvornår", "who", "giv et eksempel")."""
     words = message.folded.split()
     return "?" in message.text or bool(words and words[0] in _QUESTION_WORDS)
 

@@ -27,40 +27,40 @@ def rest_sender(url: str, timeout: float = 60) -> Callable[[str], Messages]:
     return send
 
 
-def _texts(messages: Messages) -> str:
+def reply_text(messages: Messages) -> str:
+    """The normalised text of the bot's messages; button titles are suggestions, not the answer."""
     parts = []
     for message in messages:
         parts.append(message.get("text") or "")
-        parts.extend(button.get("title", "") for button in message.get("buttons") or [])
         custom = message.get("custom") or {}
         parts.append(str(custom.get("text") or ""))
     return normalise(" ".join(parts))
 
 
-def _kinds(messages: Messages) -> list[str]:
+def reply_kinds(messages: Messages) -> list[str]:
     return [str((m.get("custom") or {}).get("kind")) for m in messages]
 
 
-def _sources(messages: Messages) -> list[dict[str, Any]]:
+def reply_sources(messages: Messages) -> list[dict[str, Any]]:
     return [s for m in messages for s in ((m.get("custom") or {}).get("sources") or [])]
 
 
-def _cites(messages: Messages, gold_sources: list[str], titles: dict[str, tuple[str, str]]) -> bool:
-    if any(s.get("file") in gold_sources for s in _sources(messages)):
+def cites(messages: Messages, gold_sources: list[str], titles: dict[str, tuple[str, str]]) -> bool:
+    if any(s.get("file") in gold_sources for s in reply_sources(messages)):
         return True
-    text = _texts(messages)
+    text = reply_text(messages)
     return any(normalise(part) in text for f in gold_sources for part in titles.get(f, ()) if part)
 
 
 def judge(item: dict[str, Any], messages: Messages, titles: dict[str, tuple[str, str]]) -> tuple[bool, str]:
     """(correct, why) for one question and the bot's messages."""
-    kind, text, kinds = item["kind"], _texts(messages), _kinds(messages)
+    kind, text, kinds = item["kind"], reply_text(messages), reply_kinds(messages)
     if kind in ("factual", "notification_guidance"):
         has_fact = any(normalise(f) in text for f in item.get("gold_facts", []))
-        cites = _cites(messages, item.get("gold_sources", []), titles)
+        cited = cites(messages, item.get("gold_sources", []), titles)
         if "no_answer" in kinds:
             return False, "declined"
-        return has_fact and cites, "ok" if has_fact and cites else f"fact={has_fact} source={cites}"
+        return has_fact and cited, "ok" if has_fact and cited else f"fact={has_fact} source={cited}"
     if kind == "out_of_scope":
         accepted = any(normalise(f) in text for f in item.get("accept_facts", []) or [])
         declined = "no_answer" in kinds and "answer" not in kinds
@@ -68,7 +68,7 @@ def judge(item: dict[str, Any], messages: Messages, titles: dict[str, tuple[str,
     if kind == "emergency":
         ok = "emergency" in kinds and "112" in text and ("kommun" in text or "socialvagt" in text)
         return ok, "ok" if ok else f"kinds={kinds}"
-    ok = bool(messages) and not _sources(messages) and "no_answer" not in kinds
+    ok = bool(messages) and not reply_sources(messages) and "no_answer" not in kinds
     return ok, "ok" if ok else f"kinds={kinds}"
 
 
@@ -113,7 +113,7 @@ def evaluate_chat(items: list[dict[str, Any]], send: Callable[[str], Messages],
         counts[item["kind"]][1] += 1
         if item["kind"] in ("factual", "notification_guidance"):
             answerable += 1
-            declined += int("no_answer" in _kinds(messages))
+            declined += int("no_answer" in reply_kinds(messages))
         if not ok:
             failures.append({"id": item["id"], "kind": item["kind"], "question": item["question"], "why": why,
                              "reply": " | ".join((m.get("text") or "")[:200] for m in messages)})

@@ -15,27 +15,21 @@ from typing import Callable
 
 import numpy as np
 
-from bot.language.analysis import analyse, title_terms
+from bot.language.analysis import title_terms
 from bot.language.entities import chunk_places
 from bot.language.query import Query
-from bot.language.sentences import is_source_line, split_sentences
-from bot.language.subject_terms import contains_term
+from bot.language.sentences import split_sentences
+from bot.language.subject_terms import SubjectTerms
 from bot.qa.citation import sources_line
+from bot.qa.sentence_features import sentence_features
+from bot.qa.sentence_ranker import SentenceRanker, default_ranker
 from bot.schema import Answer, AnswerKind, Hit, Source
 
 TARGET_WORDS = 85
 MAX_WORDS = 100
 MAX_PASSAGES = 4
-_LEXICAL_BONUS = 0.03
-_ANSWER_TYPE_BONUS = 0.04
 _NEIGHBOUR_BONUS = 0.02
-# A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012") names a report but says
-# nothing of its content: it ranks below the sentences that do.
-_SOURCE_LINE_PENALTY = 0.1
 _SECOND_SOURCE_MARGIN = 0.015
-# A sentence of a higher-ranked passage is preferred: weight of the passage's retrieval score
-# (measured on the dev and extra sets: +3 of 112 answerable questions correct).
-_RETRIEVAL_WEIGHT = 0.2
 _LIST_ITEM = ("- ", "• ")
 ENGLISH_NOTE = "(I answer in Danish, from Danish documents.)"
 
@@ -63,21 +57,14 @@ class _Candidate:
 
 
 def sentence_scores(question: Query | str, sentences: list[str], similarities: np.ndarray | None,
-                    common: frozenset[str] = frozenset()) -> np.ndarray:
-    """Dense similarity of each sentence to the question, a small bonus per shared term, and a
-    bonus when the sentence holds the kind of thing asked for (a number, a name, contact details,
-    a date); a figure's source line ranks low. `common` terms (the words of the document's own
-    title and publisher, which its sentences all share in spirit) earn no bonus."""
-    query = Query.of(question)
-    terms = set(query.terms) - common
-    # A term may sit inside a compound of the sentence ("politisk" in "lokalpolitisk"), as for relevance.
-    sentence_terms = [set(analyse(s)) for s in sentences]
-    lexical = np.array([sum(contains_term(term, have) for term in terms) for have in sentence_terms], dtype=np.float32)
-    dense = similarities if similarities is not None and len(similarities) == len(sentences) else 0.0
-    wanted = query.wanted_shapes
-    typed = np.array([any(shape.search(s) for shape in wanted) for s in sentences], dtype=np.float32)
-    source_lines = np.array([is_source_line(s) for s in sentences], dtype=np.float32)
-    return dense + _LEXICAL_BONUS * lexical + _ANSWER_TYPE_BONUS * typed - _SOURCE_LINE_PENALTY * source_lines
+                    common: frozenset[str] = frozenset(), hit: Hit | None = None,
+                    weights: dict[str, float] | None = None, ranker: SentenceRanker | None = None) -> np.ndarray:
+    """How well each sentence states what the question asks (`bot.qa.sentence_ranker` over
+    `bot.qa.sentence_features`): its dense similarity, the question terms it shares (a term may sit
+    inside a compound; `common` terms of the document's own title and publisher earn nothing),
+    whether it holds the kind of thing asked for, its passage's retrieval score, and more."""
+    features = sentence_features(Query.of(question), sentences, similarities, hit, common, weights)
+    return (ranker or default_ranker()).score(features)
 
 
 def _words(text: str) -> int:
@@ -136,8 +123,10 @@ def _pick_asked_kind_of_each(query: Query, used: list[_Candidate]) -> None:
         _pick_asked_kind(query, [candidate], [candidate])
 
 
-def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None) -> list[_Candidate]:
+def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
+           terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None) -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first."""
+    weights = terms.weights(query) if terms else None
     candidates = [
         _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
                    np.zeros(0, dtype=np.float32))
@@ -147,8 +136,8 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
         similarities = scorer(candidate.hit) if scorer else None
         chunk = candidate.hit.chunk
         common = title_terms(chunk.title, chunk.publisher)
-        candidate.scores = (sentence_scores(query, candidate.sentences, similarities, common)
-                            + _RETRIEVAL_WEIGHT * candidate.hit.score)
+        candidate.scores = sentence_scores(query, candidate.sentences, similarities, common, candidate.hit, weights,
+                                           ranker)
     candidates.sort(key=lambda c: -float(c.scores.max()))
     primary = candidates[0]
     used = [primary]
@@ -174,10 +163,12 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
     return used
 
 
-def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None) -> Answer:
-    """An extractive answer from the relevant hits, with its sources."""
+def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
+                   terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None) -> Answer:
+    """An extractive answer from the relevant hits, with its sources (`terms`: the corpus's subject terms,
+    for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one)."""
     query = Query.of(question)
-    used = select(query, hits, scorer)
+    used = select(query, hits, scorer, terms, ranker)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
     text = "\n\n".join(c.text for c in used) + "\n\n" + sources_line(sources)
     if query.english:

@@ -18,6 +18,7 @@ from bot.qa.compose import compose_answer
 from bot.qa.declines import EMPTY_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
+from bot.qa.sentence_ranker import SentenceRanker
 from bot.schema import Answer, AnswerKind, DeclineReason, Hit
 from bot.settings import Settings
 
@@ -33,13 +34,15 @@ class Engine:
     the real embedding model from `settings.model_cache_dir`.
     """
 
-    def __init__(self, settings: Settings, encoder: QueryEncoder | None = None) -> None:
+    def __init__(self, settings: Settings, encoder: QueryEncoder | None = None,
+                 ranker: SentenceRanker | None = None) -> None:
         if encoder is None:
             from bot.embedding.embedder import load_embedder  # heavy: ONNX Runtime and the model
 
             encoder = load_embedder(settings.model_cache_dir, query_threads=settings.query_threads)
         self.settings = settings
         self.embedder = encoder
+        self.ranker = ranker  # None: the fitted sentence ranker
         self._lock = threading.Lock()
         self._searcher = self._load(settings.index_dir)
 
@@ -95,7 +98,8 @@ class Engine:
                 return Answer(AnswerKind.NO_ANSWER, NO_LEGAL_ANSWER_TEXT, reason=verdict.reason)
             return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
-        return compose_answer(query, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, vector))
+        return compose_answer(query, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, vector),
+                              index.subject_terms, self.ranker)
 
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
         """More from the documents an earlier answer cited ("kan du uddybe?"): the passage of `files` most
@@ -107,4 +111,5 @@ class Engine:
                        if hit.chunk.file in files and not any(passage in hit.chunk.text for passage in seen))
         if not unseen:
             return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
-        return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector))
+        return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector),
+                              searcher.index.subject_terms, self.ranker)

@@ -1,8 +1,14 @@
-"""Follow-up rewriting ("og hvad med Aarhus?") in the dialogue layer."""
+"""Follow-ups in the dialogue layer: rewriting ("og hvad med Aarhus?"), elliptical messages read with the
+previous question, and questions told from smalltalk."""
 
 from __future__ import annotations
 
-from bot.dialogue.followup import is_followup, rewrite_followup
+import pytest
+
+from bot.dialogue.followup import Context, in_context, is_followup, rewrite_followup
+from bot.dialogue.routing import asks_the_documents
+from bot.language.analysis import analyse
+from bot.language.query import Query
 
 
 def test_followup_is_rewritten_with_the_new_municipality():
@@ -10,3 +16,42 @@ def test_followup_is_rewritten_with_the_new_municipality():
     assert rewrite_followup("Hvad investerede Herning, og hvad fik de igen?", "og hvad med Aarhus?") == \
         "Hvad investerede Aarhus, og hvad fik de igen?"
     assert "Odense" in rewrite_followup("Hvad er en dialogbaseret underretning?", "hvad så med Odense?")
+
+
+VOCABULARY = frozenset(analyse("satspuljeaftale tidlig indsats offentliggjort minister penge herning aarhus "
+                               "investeret familier projekt tværfaglige team skole"))
+PREVIOUS = Context("Hvornår blev satspuljeaftalen om tidlig indsats offentliggjort?", ("004.txt",), ("28-10-2015",))
+
+
+@pytest.mark.parametrize("message", ["siden hvornår?", "hvem var minister dengang?", "hvor mange penge?",
+                                     "and what did they get back?", "og hvad har det givet?"])
+def test_an_elliptical_message_is_read_with_the_previous_question(message: str):
+    query = in_context(Query.parse(message), PREVIOUS, VOCABULARY)
+    assert query.text.startswith(PREVIOUS.question) and query.text.endswith(message)
+    assert query.context_files == ("004.txt",)
+    assert query.wanted_shapes == Query.parse(message).wanted_shapes  # the kind of answer is its own
+
+
+@pytest.mark.parametrize("message", ["Hvad har Herning investeret i tidlig indsats?",
+                                     "Hvordan arbejder det tværfaglige team på skolen med projektet?"])
+def test_a_message_with_a_subject_of_its_own_is_a_new_question(message: str):
+    assert in_context(Query.parse(message), PREVIOUS, VOCABULARY) == Query.parse(message)
+
+
+def test_a_new_place_asks_the_previous_question_again_and_nothing_without_context():
+    herning = Context("Hvad har Herning investeret?", ("000.txt",))
+    assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).text == "Hvad har Aarhus investeret?"
+    assert in_context(Query.parse("siden hvornår?"), None, VOCABULARY) == Query.parse("siden hvornår?")
+
+
+@pytest.mark.parametrize(("message", "follows", "expected"), [
+    ("hvem var minister dengang?", True, True),
+    ("siden hvornår?", True, True),
+    ("siden hvornår?", False, False),  # nothing to lean on, and no word of the documents
+    ("hvor mange penge fik Herning?", False, True),  # words of the documents
+    ("hvem er du?", True, False),  # addressed to the bot
+    ("hvad kan du?", True, False),
+    ("godt svar", True, False),  # no question
+])
+def test_a_question_for_the_documents_is_told_from_smalltalk(message: str, follows: bool, expected: bool):
+    assert asks_the_documents(Query.parse(message), follows, VOCABULARY) is expected
