@@ -29,7 +29,9 @@ TARGET_WORDS = 85
 MAX_WORDS = 100
 MAX_PASSAGES = 4
 _NEIGHBOUR_BONUS = 0.02
-_SECOND_SOURCE_MARGIN = 0.015
+# Another passage joins the answer when its best sentence scores within this margin of the best one
+# (5-fold CV on the tuning folds over 0.015-0.12: 0.05, 247 vs 242 of 327 answerable right).
+_SECOND_SOURCE_MARGIN = 0.05
 _LIST_ITEM = ("- ", "• ")
 ENGLISH_NOTE = "(I answer in Danish, from Danish documents.)"
 
