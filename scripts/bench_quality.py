@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     """Measure, print, and (unless --no-write) update docs/benchmarks.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--lockbox", action="store_true",
+                        help="also the lockbox sets: look at them once per session, at the end, to report")
     args = parser.parse_args(argv)
-    print(run_quality_benchmark(None if args.no_write else BENCHMARKS_DOC))
+    print(run_quality_benchmark(None if args.no_write else BENCHMARKS_DOC, args.lockbox))
     return 0
 
 

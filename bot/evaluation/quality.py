@@ -1,10 +1,12 @@
 """Answer quality of the real bot: retrieval metrics and answers judged through REST, per eval set.
 
-For each eval file (the dev set, `Settings.dev_eval_file`, and the independent
-tests/eval/extra.jsonl): passage-level retrieval (Recall@1/5/10, MRR@10, as `python -m bot
-eval`) and the whole bot's answers, each question a fresh conversation through the REST
-channel of a bot started by the harness, judged by `bot.evaluation.chat`. The Markdown goes
-between the quality markers of docs/benchmarks.md.
+For each set of single questions (the dev set, `Settings.dev_eval_file`; the independent
+tests/eval/extra.jsonl; each fold of tests/eval/tuning; with `lockbox`, tests/eval/lockbox, looked at
+once per session): passage-level retrieval (Recall@1/5/10, MRR@10, as `python -m bot eval`) and the
+whole bot's answers, each question a fresh conversation through the REST channel of a bot started by
+the harness, judged by `bot.evaluation.chat`; for each set of conversations (the shared dev
+conversations, each tuning fold's, the lockbox's) every turn judged by `bot.evaluation.conversations`.
+The Markdown goes between the quality markers of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 from bot.evaluation.chat import evaluate_chat, rest_sender
+from bot.evaluation.conversations import evaluate_conversations, rest_conversation
 from bot.evaluation.harness import running_bot
 from bot.evaluation.report_docs import write_section
 from bot.evaluation.retrieval import EXTRA_EVAL_FILE, load_questions
@@ -24,6 +27,21 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 START_MARKER, END_MARKER = "<!-- quality:begin -->", "<!-- quality:end -->"
 KINDS = ("factual", "notification_guidance", "out_of_scope", "smalltalk", "emergency")
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
+FOLDS = 5
+WITH_FAILURES = ("dev", "extra")  # the sets whose failing questions are listed
+
+
+def _fold_files(source: Path, prefix: str, target: Path) -> dict[str, Path]:
+    """One file per fold of a tuning set, written into `target`."""
+    items = load_questions(source)
+    files = {}
+    for fold in range(FOLDS):
+        path = target / f"{prefix}-fold{fold}.jsonl"
+        path.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items if item["fold"] == fold),
+                        encoding="utf-8")
+        files[f"tuning fold {fold}"] = path
+    return files
 
 
 def retrieval_metrics(eval_file: Path) -> dict[str, float]:
@@ -35,12 +53,14 @@ def retrieval_metrics(eval_file: Path) -> dict[str, float]:
 
 def render(results: dict[str, dict], seconds: float) -> str:
     """The Markdown section."""
-    lines = [f"Measured {time.strftime('%Y-%m-%d')} with `scripts/bench_quality.py` ({seconds:.0f} s). "
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} with `python -m scripts.bench_quality` ({seconds:.0f} s). "
              "Retrieval: a passage is relevant when it holds a gold fact and comes from a gold source. "
              "Answers: every question a fresh conversation through the REST channel of the running bot, "
              "judged as in `../shared/eval/README.md`. The extra set (`tests/eval/extra.jsonl`) was written "
              "from the documents only, independently of the dev set and of the tuning: it is the check "
-             "against overfitting the dev set.", ""]
+             "against overfitting the dev set. The tuning folds (`tests/eval/tuning`) are what changes are "
+             "cross-validated on; the lockbox (`tests/eval/lockbox`), when shown, was looked at once, to report.",
+             ""]
     lines += ["| set | questions | R@1 | R@5 | R@10 | MRR@10 |", "|---|---|---|---|---|---|"]
     for name, result in results.items():
         r = result["retrieval"]
@@ -62,19 +82,41 @@ def render(results: dict[str, dict], seconds: float) -> str:
     return "\n".join(lines)
 
 
-def run_quality_benchmark(output: Path | None) -> str:
-    """Measure both eval sets; write the quality section of `output` (None: don't); the Markdown."""
+def render_conversations(results: dict[str, dict]) -> str:
+    """The conversations table."""
+    lines = ["| conversations | turns right | turn accuracy | follow-up accuracy | conversations all right |",
+             "|---|---|---|---|---|"]
+    for name, result in results.items():
+        lines.append(f"| {name} | {result['turns']} | {result['turn_accuracy']:.3f} | {result['followup_accuracy']:.3f} | "
+                     f"{result['conversations_all_right']} |")
+    return "\n".join(lines)
+
+
+def run_quality_benchmark(output: Path | None, lockbox: bool = False) -> str:
+    """Measure every set; write the quality section of `output` (None: don't); the Markdown."""
     from bot.documents.corpus import load_sources
 
     started = time.monotonic()
     settings = get_settings()
-    files = {"dev": settings.dev_eval_file, "extra": EXTRA_EVAL_FILE}
     titles = {name: (info.publisher, info.title) for name, info in load_sources(settings.corpus_dir).items()}
-    results: dict[str, dict] = {name: {"retrieval": retrieval_metrics(path)} for name, path in files.items()}
-    with tempfile.TemporaryDirectory() as run_dir, running_bot(Path(run_dir)) as bot:
-        for name, path in files.items():
-            results[name]["chat"] = evaluate_chat(load_questions(path), rest_sender(bot.rasa_url), titles).to_dict()
-    body = render(results, time.monotonic() - started)
+    with tempfile.TemporaryDirectory() as scratch:
+        folds = Path(scratch)
+        files = {"dev": settings.dev_eval_file, "extra": EXTRA_EVAL_FILE,
+                 **_fold_files(EVAL_DIR / "tuning" / "questions.jsonl", "questions", folds)}
+        dialogues = {"shared dev": EVAL_DIR / "conversations-dev.jsonl",
+                     **_fold_files(EVAL_DIR / "tuning" / "conversations.jsonl", "conversations", folds)}
+        if lockbox:
+            files["lockbox"] = EVAL_DIR / "lockbox" / "questions.jsonl"
+            dialogues["lockbox"] = EVAL_DIR / "lockbox" / "conversations.jsonl"
+        results: dict[str, dict] = {name: {"retrieval": retrieval_metrics(path)} for name, path in files.items()}
+        conversations: dict[str, dict] = {}
+        with tempfile.TemporaryDirectory() as run_dir, running_bot(Path(run_dir)) as bot:
+            for name, path in files.items():
+                chat = evaluate_chat(load_questions(path), rest_sender(bot.rasa_url), titles).to_dict()
+                results[name]["chat"] = chat if name in WITH_FAILURES else {**chat, "failures": []}
+            for name, path in dialogues.items():
+                conversations[name] = evaluate_conversations(load_questions(path), rest_conversation(bot.rasa_url)).to_dict()
+    body = render(results, time.monotonic() - started) + "\n\n" + render_conversations(conversations)
     if output is not None:
         write_section(output, START_MARKER, END_MARKER, "Answer quality", body)
     return body
