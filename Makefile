@@ -29,7 +29,7 @@ INDEX_SOURCES := $(wildcard bot/documents/*.py bot/embedding/*.py bot/index/*.py
 	bot/language/sentences.py bot/language/text.py bot/schema.py
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
-.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune lint clean
+.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune fit lint clean console run-cluster bench-cluster
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -74,6 +74,12 @@ train: $(RASA_MODEL)  ## train the Rasa model if its data changed
 run: setup  ## start action server, Rasa server and web page (Ctrl-C stops all)
 	scripts/run.sh
 
+run-cluster: setup  ## PostgreSQL, Redis, 2 Rasa replicas and 2 action servers behind haproxy (docs/deployment.md)
+	scripts/cluster/run.sh
+
+bench-cluster: $(INDEX) $(RASA_MODEL)  ## load benchmark of the cluster, 1 and 2 Rasa replicas, written to docs/benchmarks.md
+	$(PY) -m scripts.bench_load --cluster
+
 test: setup lint validate pytest test-nlu test-stories  ## every test
 
 pytest: setup  ## every pytest suite: unit, integration (real servers), browser
@@ -110,6 +116,13 @@ bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs
 
 tune: $(INDEX)  ## cross-validated grid search of the fusion weights, written to docs/benchmarks.md
 	$(PY) -m scripts.tune_fusion
+
+fit: $(INDEX)  ## cross-validate the sentence ranker on the tuning folds; keep a refit only for a gain
+	$(PY) -m bot.evaluation.sentence_fit --write
+
+console: $(INDEX) $(WIDGET_ASSETS)  ## the consultants' web console: http://127.0.0.1:8090 (CONSOLE_PORT), docs/konsulent.md
+	@test -f bot/console/static/vendor/chart.umd.min.js || scripts/build-widget.sh
+	$(PY) -m bot.console
 
 clean:  ## remove built artifacts (not the venvs)
 	rm -rf models results index/current index/builds .cache/spacy-da

@@ -5,6 +5,8 @@ Three lists, each grouped by normalised message text and counted, most frequent 
   message it answered);
 - answers that got 👎 (the `feedback` slot set by `action_record_feedback`);
 - user messages whose intent confidence was low (the NLU was unsure).
+Each group keeps the turns before its latest message (`Group.before`), so a follow-up such as
+"hvor meget sparede de?" is shown with the question it followed.
 User text in the store is already masked by the input channels.
 """
 
@@ -28,6 +30,8 @@ TITLES = {
 EVENT_TYPES = ("user", "bot", "slot")
 FALLBACK_INTENT = "nlu_fallback"
 UNKNOWN_QUESTION = "(ukendt spørgsmål)"
+BEFORE_TURNS = 4  # turns of the conversation kept before a reported message
+USER, BOT = "Bruger", "Bot"  # who said a turn, as the report shows it
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Group:
     count: int = 0
     last_seen: float = 0.0
     detail: str = ""
+    before: tuple[str, ...] = ()  # the turns before the latest message, "Bruger: ..." / "Bot: ..."
 
 
 @dataclass
@@ -46,13 +51,13 @@ class Report:
 
     groups: dict[str, dict[str, Group]] = field(default_factory=lambda: {category: {} for category in TITLES})
 
-    def add(self, category: str, text: str, timestamp: float, detail: str = "") -> None:
-        """Count one message; the group shows the latest wording and detail."""
+    def add(self, category: str, text: str, timestamp: float, detail: str = "", before: tuple[str, ...] = ()) -> None:
+        """Count one message; the group shows the latest wording, detail and turns before it."""
         key = " ".join(words(text)) or text.strip()
         group = self.groups[category].setdefault(key, Group(text.strip()))
         group.count += 1
         if timestamp >= group.last_seen:
-            group.text, group.last_seen, group.detail = text.strip(), timestamp, detail
+            group.text, group.last_seen, group.detail, group.before = text.strip(), timestamp, detail, before
 
     def ranked(self, category: str) -> list[Group]:
         """One list's groups, most frequent (then most recent) first."""
@@ -89,6 +94,13 @@ class _Conversation:
     declined: bool = False
     last_reply: str = ""
     reply_before_question: str = ""
+    turns: list[str] = field(default_factory=list)  # the conversation so far, "Bruger: ..." / "Bot: ..."
+    before_question: tuple[str, ...] = ()  # the turns before the latest user message
+
+    def said(self, who: str, text: str) -> None:
+        """Remember one turn (only the last few are kept)."""
+        if text.strip():
+            self.turns = [*self.turns[-(BEFORE_TURNS - 1):], f"{who}: {' '.join(text.split())}"]
 
 
 def build_report(events: Iterable[StoredEvent], min_confidence: float) -> Report:
@@ -102,20 +114,24 @@ def build_report(events: Iterable[StoredEvent], min_confidence: float) -> Report
         if stored.type_name == "user":
             state.question, state.question_time, state.declined = data.get("text") or "", stored.timestamp, False
             state.reply_before_question = state.last_reply
+            state.before_question = tuple(state.turns)
+            state.said(USER, state.question)
             classified = intent_confidence(data.get("parse_data") or {})
             if classified and classified[1] < min_confidence:
-                report.add(UNSURE, state.question, stored.timestamp, f"{classified[0]} ({classified[1]:.2f})")
+                report.add(UNSURE, state.question, stored.timestamp, f"{classified[0]} ({classified[1]:.2f})",
+                           state.before_question)
         elif stored.type_name == "bot":
             state.last_reply = data.get("text") or ""
+            state.said(BOT, state.last_reply)
             custom = (data.get("data") or {}).get("custom") or {}
             if custom.get("kind") == "no_answer" and state.question and not state.declined:
                 state.declined = True
-                report.add(DECLINED, state.question, state.question_time)
+                report.add(DECLINED, state.question, state.question_time, before=state.before_question)
         elif stored.type_name == "slot" and data.get("name") == "feedback":
             verdict = data.get("value") or {}
             if isinstance(verdict, dict) and verdict.get("value") == "down":
                 report.add(DISLIKED, verdict.get("question") or UNKNOWN_QUESTION, stored.timestamp,
-                           state.reply_before_question)
+                           state.reply_before_question, state.before_question)
     return report
 
 
@@ -139,8 +155,9 @@ def to_markdown(report: Report, since: float | None = None) -> str:
         lines += [f"## {title}", "", f"Beskeder: {total}, forskellige: {len(groups)}.", ""]
         if not groups:
             continue
-        lines += ["| Antal | Besked | Senest | Detaljer |", "|---:|---|---|---|"]
-        lines += [f"| {g.count} | {_cell(g.text)} | {_when(g.last_seen)} | {_cell(g.detail)} |" for g in groups]
+        lines += ["| Antal | Besked | Senest | Detaljer | Samtalen før |", "|---:|---|---|---|---|"]
+        lines += [f"| {g.count} | {_cell(g.text)} | {_when(g.last_seen)} | {_cell(g.detail)} | "
+                  f"{' / '.join(_cell(turn, 160) for turn in g.before)} |" for g in groups]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

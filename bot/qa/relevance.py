@@ -198,3 +198,66 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     if not holds_asked_amount(query, answering):
         return Verdict(False, DeclineReason.AMOUNT_MISSING)
     return Verdict(True, None, answering)
+
+
+@dataclass(frozen=True)
+class HitSignals:
+    """What the decision saw in one hit (read-only, for the consultants' console)."""
+
+    file: str
+    dense: float
+    place_and_year: bool  # the municipality and years asked about match
+    legal: bool  # every paragraph or legal word asked about is in the passage
+    coverage: float  # weighted share of the question's subject words in the passage
+    dense_enough: bool  # dense >= policy.min_dense
+    strong: bool  # dense >= policy.strong_dense and some subject word present
+    kept: bool  # the hit passes the per-hit checks
+
+
+@dataclass(frozen=True)
+class DecisionSignals:
+    """The intermediate signals of `decide`, for showing why it answered or declined."""
+
+    verdict: Verdict
+    subject_weights: dict[str, float]
+    english: bool
+    hits: tuple[HitSignals, ...]
+    names_known: bool
+    names_quoted: bool
+    municipalities_named: bool
+    amount_stated: bool
+
+
+def decision_signals(question: Query | str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
+                     policy: RelevancePolicy | None = None, terms: SubjectTerms | None = None) -> DecisionSignals:
+    """`decide`'s verdict with the signals behind it, per hit and for the whole question.
+
+    Read-only: the verdict is `decide`'s own; the signals recompute its checks for display.
+    """
+    policy = policy or RelevancePolicy()
+    query = Query.of(question)
+    verdict = decide(query, hits, document_years, policy, terms)
+    terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
+    entities = query.entities
+    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
+                                             *(word for word in query.words if find_entities(word))]))
+    weights = terms.weights(query, not_subject, policy.strict)
+    legal = _legal_references(query.text)
+    signals = []
+    for hit in hits:
+        coverage = (0.0 if policy.strict else 1.0) if query.english else covered(weights, hit.chunk.text)
+        place_and_year = _entities_match(entities, hit, document_years or {})
+        legal_ok = legal <= _legal_references(hit.chunk.text)
+        strong = hit.dense >= policy.strong_dense and coverage > 0
+        compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
+        kept = (place_and_year and legal_ok and hit.dense >= policy.min_dense
+                and (strong or coverage >= policy.min_term_coverage or compared))
+        signals.append(HitSignals(hit.chunk.file, hit.dense, place_and_year, legal_ok, round(coverage, 4),
+                                  hit.dense >= policy.min_dense, strong, kept))
+    answering = tuple(hit for hit, signal in zip(hits, signals) if signal.kept)
+    return DecisionSignals(
+        verdict=verdict, subject_weights={term: round(weight, 3) for term, weight in weights.items()},
+        english=query.english, hits=tuple(signals),
+        names_known=names_known(query, answering, terms), names_quoted=names_quoted(query, answering),
+        municipalities_named=names_asked_municipalities(query, answering),
+        amount_stated=holds_asked_amount(query, answering))
