@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_question import answer_latest_message, conversation_context
 from actions.contract import send
 from actions.runtime import engine
+from bot.dialogue.followup import Context
 from bot.qa.citation import with_excerpts
 from bot.qa.compose import shorten
 from bot.schema import Answer, AnswerKind
@@ -42,33 +44,40 @@ class ActionAnswerSource(Action):
         return []
 
 
-class ActionAnswerShorter(Action):
+class _AboutTheLastAnswer(Action, ABC):
+    """An action about the last answer from the documents; without one it asks for a question (abstract:
+    not registered as an action of its own)."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        last, context = _last_answer(tracker), conversation_context(tracker)
+        if last is None or context is None:
+            send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
+            return []
+        return self.respond(dispatcher, last, context)
+
+    @abstractmethod
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
+        """Reply about `last`, the answer to `context.question`."""
+
+
+class ActionAnswerShorter(_AboutTheLastAnswer):
     """Repeat the last answer in one or two sentences."""
 
     def name(self) -> str:
         return "action_answer_shorter"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        last = _last_answer(tracker)
-        if last is None:
-            send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
-            return []
-        send(dispatcher, shorten(tracker.get_slot("last_question") or "", last))
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
+        send(dispatcher, shorten(context.question, last))
         return []
 
 
-class ActionAnswerMore(Action):
+class ActionAnswerMore(_AboutTheLastAnswer):
     """"Kan du uddybe?": the next most relevant part of the documents the last answer came from."""
 
     def name(self) -> str:
         return "action_answer_more"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        context = conversation_context(tracker)
-        last = _last_answer(tracker)
-        if context is None or last is None:
-            send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
-            return []
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
         more = engine().elaborate(context.question, context.files, context.passages)
         send(dispatcher, more)
         if more.kind is not AnswerKind.ANSWER:

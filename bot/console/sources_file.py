@@ -16,19 +16,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.documents.corpus import SOURCES_FILE
+from bot.schema import DocumentReference
 
 _lock = threading.Lock()
 
 
 @dataclass(frozen=True)
-class Metadata:
-    """What the console's form says about one document."""
+class Metadata(DocumentReference):
+    """What the console's form says about one document: its reference, topics and example questions."""
 
-    file: str
-    title: str
-    publisher: str = ""
-    year: int | None = None
-    url: str = ""
     topics: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
 

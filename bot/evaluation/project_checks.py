@@ -36,6 +36,15 @@ _ENTITY = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @dataclass(frozen=True)
+class Example:
+    """One NLU training example and where it is."""
+
+    intent: str
+    text: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Problem:
     """One failed check, about one file."""
 
@@ -44,15 +53,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Example:
-    """One NLU training example and where it is."""
-
-    intent: str
-    text: str
-    path: str
 
 
 def example_key(text: str) -> str:
