@@ -100,7 +100,7 @@ def current_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
 
 def fallback_title(path: Path, text: str) -> str:
     """A title for a file without metadata: its first heading, else its first line, else its name."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     heading = next((match.group(2) for match in map(HEADING_LINE.match, lines) if match), "")
     candidate = heading or (lines[0] if lines else "")
     return candidate if len(candidate) <= TITLE_MAX_CHARS and candidate else path.stem

@@ -5,7 +5,7 @@ is mended), a line much shorter than the page's full lines ends its paragraph (t
 also how a heading stands alone), and a bullet or a heading-like line after a sentence
 starts a new one. Running headers and
 footers (the same line on most pages, page numbers aside) and bare page numbers at the
-top or bottom of a page are dropped.
+top or bottom of a page are dropped. Runs of spaces inside a line become one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ _HEADING_MAX_WORDS = 12
 
 
 def _lines(page: str) -> list[str]:
-    return [line.strip() for line in page.splitlines()]
+    """The page's lines, each with single spaces between words (a PDF's text layer often spaces
+    words with two or more: "Notat:  Tidlig  indsats")."""
+    return [" ".join(line.split()) for line in page.splitlines()]
 
 
 def _has_letters(line: str) -> bool:

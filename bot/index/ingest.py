@@ -8,15 +8,16 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 from tqdm import tqdm
 
 from bot.documents.chunking import chunk_document
 from bot.documents.corpus import SOURCES_FILE, list_corpus_files, load_document, load_sources, unsupported_files
+from bot.documents.duplicates import Duplicate, find_duplicates
 from bot.documents.readers import UnreadableDocument
-from bot.index.store import IndexUnavailable, current_build, load_index, write_build
+from bot.index.store import SET_ASIDE, IndexUnavailable, current_build, load_chunks, load_index, load_manifest, write_build
 from bot.language.analysis import ANALYSER_VERSION
 from bot.schema import Chunk, SourceInfo
 
@@ -25,6 +26,8 @@ CHUNKER_VERSION = 6
 # A progress bar is shown when a run embeds at least this many texts (or stderr is a terminal).
 PROGRESS_MIN_TEXTS = 2000
 ENCODE_STEP = 256  # texts embedded per call, i.e. per progress-bar update
+# Told how far a run is: stage ("read", "embed", "write"), items done, items in the stage.
+ProgressCallback = Callable[[str, int, int], None]
 
 
 class PassageEncoder(Protocol):
@@ -93,34 +96,72 @@ class EncodedChunk:
     sentence_vectors: np.ndarray
 
 
-def _previous(index_dir: Path, model_id: str) -> tuple[dict[str, str], dict[str, list[EncodedChunk]], bool]:
-    """Keys and encoded chunks per file of the current build, if it used the same model, and
-    whether its lexical index has the current analyser's terms."""
+@dataclass
+class _Previous:
+    """What the current build holds, for reuse by an incremental ingest."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    encoded: dict[str, list[EncodedChunk]] = field(default_factory=dict)  # per file
+    set_aside: dict[str, list[Chunk]] = field(default_factory=dict)  # per file: copies left out
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)
+    terms_current: bool = False  # its lexical index has the current analyser's terms
+
+
+def _previous(index_dir: Path, model_id: str) -> _Previous:
+    """Keys, encoded chunks and set-aside chunks per file of the current build, if it used the
+    same model."""
     try:
         index = load_index(index_dir)
-    except IndexUnavailable:
-        return {}, {}, False
+        set_aside = load_chunks(index.path, SET_ASIDE)
+    except (IndexUnavailable, OSError, ValueError):
+        return _Previous()
     if index.manifest.get("model_id") != model_id:
-        return {}, {}, False
-    by_file: dict[str, list[EncodedChunk]] = {}
+        return _Previous()
+    previous = _Previous(index.manifest.get("file_keys", {}), duplicates=_duplicates_of(index.manifest),
+                         terms_current=index.manifest.get("analyser_version") == ANALYSER_VERSION)
     for row, chunk in enumerate(index.chunks):
         encoded = EncodedChunk(chunk, index.vectors[row], index.sentence_vectors[index.sentence_rows(row)])
-        by_file.setdefault(chunk.file, []).append(encoded)
-    return index.manifest.get("file_keys", {}), by_file, index.manifest.get("analyser_version") == ANALYSER_VERSION
+        previous.encoded.setdefault(chunk.file, []).append(encoded)
+    for chunk in set_aside:
+        previous.set_aside.setdefault(chunk.file, []).append(chunk)
+    return previous
 
 
-def _encode(texts: list[str], encoder: PassageEncoder, progress: bool | None) -> np.ndarray:
-    """Embed texts a step at a time, with a progress bar on stderr when asked (None: on long runs)."""
+def _duplicates_of(manifest: dict[str, object]) -> dict[str, Duplicate]:
+    recorded = manifest.get("duplicates") or {}
+    return {file: Duplicate.from_dict(file, data) for file, data in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+def duplicate_warnings(index_dir: Path) -> dict[str, str]:
+    """File name → a warning (Danish) for each document of the current index whose passages
+    another document already holds (the same document in another format)."""
+    build = current_build(index_dir)
+    if build is None:
+        return {}
+    return {file: duplicate.warning() for file, duplicate in sorted(_duplicates_of(load_manifest(build)).items())}
+
+
+def _warn(report: IngestReport, name: str, note: str) -> None:
+    report.warnings[name] = f"{report.warnings[name]}; {note}" if name in report.warnings else note
+
+
+def _encode(texts: list[str], encoder: PassageEncoder, progress: bool | None,
+            on_progress: ProgressCallback | None = None) -> np.ndarray:
+    """Embed texts a step at a time, with a progress bar on stderr when asked (None: on long runs)
+    and `on_progress("embed", done, total)` after each step."""
     show = progress if progress is not None else len(texts) >= PROGRESS_MIN_TEXTS or sys.stderr.isatty()
     parts = []
     with tqdm(total=len(texts), desc="Indlejrer", unit="tekster", file=sys.stderr, disable=not show) as bar:
         for start in range(0, len(texts), ENCODE_STEP):
             parts.append(encoder.encode_passages(texts[start:start + ENCODE_STEP]))
             bar.update(len(parts[-1]))
+            if on_progress:
+                on_progress("embed", min(start + ENCODE_STEP, len(texts)), len(texts))
     return np.concatenate(parts)
 
 
-def encode_chunks(chunks: list[Chunk], encoder: PassageEncoder, progress: bool | None = None) -> list[EncodedChunk]:
+def encode_chunks(chunks: list[Chunk], encoder: PassageEncoder, progress: bool | None = None,
+                  on_progress: ProgressCallback | None = None) -> list[EncodedChunk]:
     """Embed each chunk (with its title) and each of its sentences.
 
     All texts are embedded shortest first, so each step of `ENCODE_STEP` texts holds texts
@@ -131,7 +172,7 @@ def encode_chunks(chunks: list[Chunk], encoder: PassageEncoder, progress: bool |
     passages = [c.embedding_text for c in chunks]
     texts = passages + [s for c in chunks for s in c.sentences]
     order = np.argsort([len(text) for text in texts], kind="stable")
-    sorted_vectors = _encode([texts[i] for i in order], encoder, progress)
+    sorted_vectors = _encode([texts[i] for i in order], encoder, progress, on_progress)
     all_vectors = np.empty_like(sorted_vectors)
     all_vectors[order] = sorted_vectors
     vectors, sentence_vectors = all_vectors[:len(passages)], all_vectors[len(passages):]
@@ -152,28 +193,34 @@ def _chunks_of(path: Path, sources: dict[str, SourceInfo]) -> list[Chunk]:
 
 
 def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bool = False,
-           progress: bool | None = None) -> IngestReport:
+           progress: bool | None = None, on_progress: ProgressCallback | None = None) -> IngestReport:
     """Index every readable file of `corpus_dir` into `index_dir`, re-embedding only changes.
 
     Unreadable and unsupported files are reported in `IngestReport.failed` and left out;
     files without metadata in `sources.yml` get a title from their text and a warning. The
     new index replaces the old one only once it is completely written. `progress` shows a
-    progress bar while embedding (None: only on long runs or when stderr is a terminal).
+    progress bar while embedding (None: only on long runs or when stderr is a terminal);
+    `on_progress(stage, done, total)` is told how far the run is ("read", "embed", "write").
     """
     started = time.perf_counter()
     report = IngestReport(failed=unsupported_files(corpus_dir))
-    old_keys, old_chunks, terms_current = ({}, {}, False) if force else _previous(index_dir, encoder.model_id)
+    previous = _Previous() if force else _previous(index_dir, encoder.model_id)
+    old_keys, old_chunks, terms_current = previous.keys, previous.encoded, previous.terms_current
     sources = load_sources(corpus_dir)
     files = list_corpus_files(corpus_dir)
     keys: dict[str, str] = {}
     hashes: dict[str, str] = {}
     kept: dict[str, list[EncodedChunk]] = {}
+    aside: dict[str, list[Chunk]] = {}  # chunks of unchanged files left out of the current build
     fresh: dict[str, list[Chunk]] = {}
-    for corpus_file in files:
+    for position, corpus_file in enumerate(files, start=1):
         name = corpus_file.path.name
+        if on_progress:
+            on_progress("read", position, len(files))
         key = _file_key(corpus_file.sha256, sources.get(name))
-        if old_keys.get(name) == key and name in old_chunks:
-            kept[name] = old_chunks[name]
+        if old_keys.get(name) == key and (name in old_chunks or name in previous.set_aside):
+            kept[name] = old_chunks.get(name, [])
+            aside[name] = previous.set_aside.get(name, [])
             report.unchanged.append(name)
         else:
             try:
@@ -185,22 +232,33 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         keys[name] = key
         hashes[name] = corpus_file.sha256
         if name not in sources:
-            title = (kept[name][0].chunk if name in kept else fresh[name][0]).title
+            title = ([e.chunk for e in kept[name]] + aside[name] if name in kept else fresh[name])[0].title
             report.warnings[name] = f"ingen post i {SOURCES_FILE}; titlen er sat til »{title}«"
     # A file that became unreadable leaves the index too (it is also listed as failed).
     report.removed = sorted(set(old_keys) - set(keys))
 
     # A new analyser only rebuilds the lexical index: the vectors of unchanged files are kept.
     if not (force or report.added or report.changed or report.removed) and old_keys and terms_current:
-        report.chunks = sum(len(old_chunks[name]) for name in kept)
+        for name, duplicate in previous.duplicates.items():
+            _warn(report, name, duplicate.warning())
+        report.chunks = sum(len(kept[name]) for name in kept)
         report.build = str(current_build(index_dir))
         report.seconds = round(time.perf_counter() - started, 2)
         return report
-    new_chunks = [chunk for name in sorted(fresh) for chunk in fresh[name]]
-    encoded = {e.chunk.chunk_id: e for e in encode_chunks(new_chunks, encoder, progress)}
-    rows: list[EncodedChunk] = []
-    for name in sorted(keys):
-        rows.extend(kept[name] if name in kept else [encoded[c.chunk_id] for c in fresh[name]])
+    # Every file's passages in order; those another document already holds are set aside.
+    by_file = {name: fresh[name] if name in fresh else
+               sorted([e.chunk for e in kept[name]] + aside[name], key=lambda c: c.position) for name in sorted(keys)}
+    duplicates = find_duplicates(by_file)
+    left_out = {chunk_id for duplicate in duplicates.values() for chunk_id in duplicate.left_out}
+    for name, duplicate in duplicates.items():
+        _warn(report, name, duplicate.warning())
+    reusable = {e.chunk.chunk_id: e for name in kept for e in kept[name]}
+    skip = left_out | set(reusable)
+    new_chunks = [c for name in sorted(keys) for c in by_file[name] if c.chunk_id not in skip]
+    encoded = {e.chunk.chunk_id: e for e in encode_chunks(new_chunks, encoder, progress, on_progress)}
+    encoded.update(reusable)
+    rows = [encoded[c.chunk_id] for name in sorted(keys) for c in by_file[name] if c.chunk_id not in left_out]
+    set_aside = [c for name in sorted(keys) for c in by_file[name] if c.chunk_id in left_out]
     if not rows:
         raise UnreadableDocument(f"ingen læsbare dokumenter i {corpus_dir}")
     chunks = [row.chunk for row in rows]
@@ -212,8 +270,13 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "files": hashes,
         "file_keys": keys,
+        "duplicates": {name: duplicate.to_dict() for name, duplicate in sorted(duplicates.items())},
     }
-    build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest)
+    if on_progress:
+        on_progress("write", 0, 1)
+    build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest, set_aside)
+    if on_progress:
+        on_progress("write", 1, 1)
     report.chunks = len(chunks)
     report.embedded = len(new_chunks)
     report.build = str(build)

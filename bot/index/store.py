@@ -9,6 +9,7 @@ Layout under the index folder:
     builds/<build id>/sentences.npy     one embedding per sentence of every chunk, in order
     builds/<build id>/dense.faiss       the FAISS index
     builds/<build id>/bm25/             the BM25 index
+    builds/<build id>/set_aside.jsonl   chunks left out as copies of another document's (not indexed)
 
 Readers open `current`; a writer prepares a new build folder completely and then swaps
 the link, so an interrupted build never damages the index in use.
@@ -30,13 +31,14 @@ import numpy as np
 from bot.index.bm25 import LexicalIndex
 from bot.index.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
 from bot.language.analysis import ANALYSER_VERSION, content_sentences, content_text
-from bot.language.entities import find_entities
+from bot.language.entities import Gazetteer, corpus_gazetteer, find_entities, use_gazetteer
 from bot.language.subject_terms import SubjectTerms
 from bot.schema import Chunk
 
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
+SET_ASIDE = "set_aside.jsonl"
 KEEP_BUILDS = 2
 FORMAT_VERSION = 1
 
@@ -71,6 +73,12 @@ class LoadedIndex:
         return {file: frozenset(found) for file, found in years.items()}
 
     @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """The places and organisations known: Denmark's municipalities and regions, the built-in
+        organisations, and what the documents name ("Egebæk Kommune", their publishers)."""
+        return corpus_gazetteer(self.chunks)
+
+    @cached_property
     def content_mask(self) -> np.ndarray:
         """For each row of `sentence_vectors`: whether the sentence says something of its own
         (`bot.language.analysis.content_sentences`), computed once per index."""
@@ -102,17 +110,19 @@ def write_build(
     vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     manifest: dict[str, Any],
+    set_aside: list[Chunk] | None = None,
 ) -> Path:
-    """Write a complete new build and make it current; returns its folder."""
+    """Write a complete new build and make it current; returns its folder. `set_aside` are chunks
+    kept with the build but not indexed (copies of another document's passages)."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
     staging = builds / f".{build_id}.tmp"
     staging.mkdir()
     try:
-        with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        _write_chunks(staging / "chunks.jsonl", chunks)
+        if set_aside:
+            _write_chunks(staging / SET_ASIDE, set_aside)
         np.save(staging / "vectors.npy", vectors.astype(np.float32))
         np.save(staging / "sentences.npy", sentence_vectors.astype(np.float32))
         dense = build_vector_index(vectors)
@@ -130,6 +140,12 @@ def write_build(
     _point_current(index_dir, final)
     _prune_builds(index_dir, final)
     return final
+
+
+def _write_chunks(path: Path, chunks: list[Chunk]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
 
 
 def _point_current(index_dir: Path, build: Path) -> None:
@@ -153,9 +169,11 @@ def load_manifest(build: Path) -> dict[str, Any]:
     return json.loads((build / MANIFEST).read_text(encoding="utf-8"))
 
 
-def load_chunks(build: Path) -> list[Chunk]:
-    """The chunks of a build folder, in row order."""
-    with (build / "chunks.jsonl").open(encoding="utf-8") as handle:
+def load_chunks(build: Path, name: str = "chunks.jsonl") -> list[Chunk]:
+    """The chunks of a build folder, in row order (`name=SET_ASIDE`: those set aside)."""
+    if name == SET_ASIDE and not (build / name).exists():
+        return []
+    with (build / name).open(encoding="utf-8") as handle:
         return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
 
 
@@ -179,4 +197,6 @@ def load_index(index_dir: Path) -> LoadedIndex:
     consistent = len(chunks) == vectors.shape[0] == dense.ntotal == lexical.size == manifest.get("chunk_count")
     if not consistent or sentence_vectors.shape[0] != sum(len(c.sentences) for c in chunks):
         raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
-    return LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical)
+    index = LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical)
+    use_gazetteer(index.gazetteer)  # questions parsed from now on know the documents' places
+    return index

@@ -226,7 +226,7 @@ def test_progress_bar_on_stderr_only_when_asked_or_long(corpus: Path, index_dir:
     write_document(corpus, "md")
     ingest(corpus, index_dir, embedder)
     assert "Indlejrer" not in capsys.readouterr().err  # a short run, stderr is no terminal
-    write_document(corpus, "txt")
+    (corpus / "andet.txt").write_text("Et andet notat om forældregrupper i dagtilbud.", encoding="utf-8")  # not a copy
     ingest(corpus, index_dir, embedder, progress=True)
     assert "Indlejrer" in capsys.readouterr().err
 
