@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from bot.console.jobs import JobStatus
 from bot.index.ingest import PassageEncoder, ingest
 
 logger = logging.getLogger(__name__)
@@ -19,23 +20,15 @@ STAGE_LABELS = {"": "Venter", "read": "Læser dokumenter", "embed": "Indlejrer p
 
 
 @dataclass
-class IngestStatus:
+class IngestStatus(JobStatus):
     """What the progress bar shows; `state` is idle, running, done or failed."""
 
-    state: str = "idle"
-    stage: str = ""
     label: str = STAGE_LABELS[""]
     done: int = 0
     total: int = 0
-    percent: int = 0
-    run: int = 0  # counts runs, so a page can tell a new run from the last one
     summary: str = ""
     error: str = ""
     finished_at: str = ""
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON for the progress endpoint."""
-        return asdict(self)
 
 
 class IngestJob:

@@ -32,6 +32,7 @@ from typing import IO, Any
 import requests
 
 from bot.console.intents import validate_project
+from bot.console.jobs import JobStatus
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -60,23 +61,15 @@ class TrainingFailed(RuntimeError):
 
 
 @dataclass
-class TrainingStatus:
+class TrainingStatus(JobStatus):
     """What the intents page shows; `state` is idle, queued, running, succeeded or failed."""
 
-    state: str = "idle"
-    stage: str = ""
     label: str = STAGE_LABELS[""]
-    percent: int = 0
-    run: int = 0  # counts runs, so a page can tell a new run from the last one
     started_at: float = 0.0  # epoch seconds
     elapsed_seconds: float = 0.0
     log_tail: list[str] = field(default_factory=list)
     message: str = ""  # the outcome, or why it failed (Danish)
     model: str = ""  # the new model file, once trained
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON for the progress endpoint."""
-        return asdict(self)
 
 
 @dataclass(frozen=True)
