@@ -220,3 +220,9 @@ def test_a_verb_framing_the_question_is_no_subject_word():
     kl = _hit("KL anbefaler, at kommunalbestyrelsen sikrer virksomme metoder på det sociale område.", "kl.txt")
     assert not decide("Hvad anbefaler KL om hjemmeplejen?", [kl]).answerable
     assert decide("Hvad anbefaler KL om virksomme metoder?", [kl]).answerable
+
+
+def test_a_region_asked_about_must_be_one_the_passage_speaks_of():
+    assert not decide("Hvad har Region Midtjylland investeret i tidlig indsats?", [HERNING]).answerable
+    region = _hit("Region Midtjylland har investeret 3 mio. kr. i tidlig indsats i Herning.", "region.txt")
+    assert decide("Hvad har Region Midtjylland investeret i tidlig indsats?", [region]).answerable
