@@ -17,6 +17,7 @@ NO_LEGAL_ANSWER_TEXT = (
     "Jeg kan fortælle, hvad dokumenterne siger om fx dialogbaseret underretning og sparring."
 )
 NOTHING_MORE_TEXT = "Jeg har ikke mere om det i de dokumenter, svaret kom fra. Stil gerne et nyt spørgsmål."
+HEDGE_TEXT = "Det nærmeste, jeg finder i mine dokumenter, er dette. Det svarer måske ikke præcist på dit spørgsmål:"
 EMPTY_TEXT = "Jeg fik ikke noget spørgsmål. Skriv gerne, hvad du vil vide."
 MAX_TOPICS = 6
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
-from bot.qa.compose import compose_answer
-from bot.qa.declines import EMPTY_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
+from bot.qa.compose import SentenceScorer, compose_answer
+from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
 from bot.qa.sentence_ranker import SentenceRanker
@@ -92,14 +93,28 @@ class Engine:
         hits = searcher.search_vector(query, vector, self.settings.top_k)
         index = searcher.index
         verdict = decide(query, hits, index.document_years, policy, index.subject_terms)
+        scorer = lambda hit: searcher.sentence_similarities(hit.row, vector)  # noqa: E731
+        if verdict.reason is DeclineReason.NOT_CLOSE:
+            hedged = self._hedged(query, hits, policy or RelevancePolicy(), scorer)
+            if hedged is not None:
+                return hedged
         if verdict.reason is not None:
             logger.info("Declined %r: %s", query.text, verdict.reason.value)
             if verdict.reason is DeclineReason.LEGAL:
                 return Answer(AnswerKind.NO_ANSWER, NO_LEGAL_ANSWER_TEXT, reason=verdict.reason)
             return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
-        return compose_answer(query, verdict.hits, lambda hit: searcher.sentence_similarities(hit.row, vector),
-                              index.subject_terms, self.ranker)
+        return compose_answer(query, verdict.hits, scorer, index.subject_terms, self.ranker)
+
+    def _hedged(self, query: Query, hits: list[Hit], policy: RelevancePolicy, scorer: SentenceScorer) -> Answer | None:
+        """An openly hedged answer from the nearest passage that passes every check but closeness, when its
+        dense match reaches `policy.hedge_dense` (the question is in the documents' domain, the match weak)."""
+        index = self.index
+        nearest = decide(query, hits, index.document_years, policy.relaxed(), index.subject_terms)
+        if nearest.reason is not None or nearest.hits[0].dense < policy.hedge_dense:
+            return None
+        answer = compose_answer(query, nearest.hits[:1], scorer, index.subject_terms, self.ranker)
+        return replace(answer, text=f"{HEDGE_TEXT}\n\n{answer.text}", confidence=answer.confidence / 2)
 
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
         """More from the documents an earlier answer cited ("kan du uddybe?"): the passage of `files` most

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
 from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
@@ -33,11 +33,18 @@ class RelevancePolicy:
     min_term_coverage: float = 0.34
     strict: bool = False  # words the corpus lacks weigh fully, even everyday ones
     names: bool = True  # a name the documents never use declines the question
+    # A question no passage is close enough to is answered openly hedged, from the nearest passage
+    # that passes every other check, when that passage's dense match reaches this.
+    hedge_dense: float = 0.87
+
+    def relaxed(self) -> "RelevancePolicy":
+        """The same checks without the closeness thresholds: for finding the nearest passage to hedge with."""
+        return replace(self, min_dense=0.0, min_term_coverage=0.0)
 
 
 # When NLU already takes the message for out of scope, only a passage that shares most of the
 # question's subject words may answer it (a strong dense match alone is not enough).
-STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True)
+STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True, hedge_dense=1.01)
 # A worried professional asking how to notify names the child ("Emma"): that name is not the subject.
 GUIDANCE_POLICY = RelevancePolicy(names=False)
 _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
