@@ -49,3 +49,20 @@ def fixture_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     report = ingest(FIXTURES / "corpus", index_dir, embedder)
     assert report.ok and len(report.added) == 3
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def rasa_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the Rasa project (data/, config.yml, domain.yml) with a copy of the trained model, for tests
+    that change intents or train: the real project is never modified. The spaCy model is shared."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("rasa-project")
+    shutil.copytree(ROOT / "data", copy / "data")
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy2(ROOT / name, copy / name)
+    (copy / ".cache").mkdir()
+    (copy / ".cache" / "spacy-da").symlink_to(ROOT / ".cache" / "spacy-da")
+    (copy / "models").mkdir()
+    shutil.copy2(ROOT / "models" / "bot.tar.gz", copy / "models" / "bot.tar.gz")
+    return copy

@@ -11,7 +11,7 @@ from bot.console.config import ConsoleConfig
 from bot.console.ingest_job import IngestJob
 from bot.console.training import RasaServer, TrainingJob
 from bot.qa.engine import Engine
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Backend:
 
     def __post_init__(self) -> None:
         self.ingest = IngestJob(self.settings.corpus_dir, self.settings.index_dir, self.embedder)
-        self.training = TrainingJob(PROJECT_ROOT, RasaServer(self.config.rasa_url, self.config.rasa_token))
+        self.training = TrainingJob(self.config.project_dir, RasaServer(self.config.rasa_url, self.config.rasa_token))
 
     def embedder(self) -> Any:
         """The embedding model (ONNX), loaded once."""

@@ -26,6 +26,7 @@ class ConsoleConfig:
     secure_cookie: bool = False  # set behind a TLS proxy
     rasa_url: str = ""  # the running Rasa server, for the intents page's model swap
     rasa_token: str = ""  # RASA_AUTH_TOKEN, when the Rasa server has one
+    project_dir: Path = PROJECT_ROOT  # the Rasa project whose intents the console edits and trains
 
     @classmethod
     def from_env(cls) -> "ConsoleConfig":
@@ -43,6 +44,8 @@ class ConsoleConfig:
             secure_cookie=env.get("CONSOLE_SECURE_COOKIE", "") == "1",
             rasa_url=env.get("CONSOLE_RASA_URL", f"http://127.0.0.1:{env.get('RASA_PORT', '5005')}"),
             rasa_token=env.get("RASA_AUTH_TOKEN", ""),
+            project_dir=Path(env["CONSOLE_PROJECT_DIR"]).expanduser().resolve() if env.get("CONSOLE_PROJECT_DIR")
+            else PROJECT_ROOT,
         )
 
     def session_secret(self) -> str:

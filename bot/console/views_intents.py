@@ -19,8 +19,9 @@ MAX_EXAMPLES_PER_POST = 50
 
 async def intents_page(request: Request) -> Response:
     """Every intent, the forms, and a message from the report to add as an example (`?example=`)."""
-    listed = await run_in_threadpool(intents.list_intents)
-    return render(request, "intents.html", intents=listed, topics=intents.topics(),
+    project = request.app.state.backend.config.project_dir
+    listed = await run_in_threadpool(intents.list_intents, project)
+    return render(request, "intents.html", intents=listed, topics=intents.topics(project),
                   training=request.app.state.backend.training.status(),
                   example=text_field(request.query_params, "example", intents.MAX_EXAMPLE_CHARS),
                   chosen=text_field(request.query_params, "intent", 60), min_examples=intents.MIN_EXAMPLES)
@@ -32,7 +33,7 @@ async def add_examples(request: Request) -> Response:
     name = text_field(form, "intent", 60)
     texts = lines_field(form, "examples", intents.MAX_EXAMPLE_CHARS)[:MAX_EXAMPLES_PER_POST]
     try:
-        change = await run_in_threadpool(intents.add_examples, name, texts)
+        change = await run_in_threadpool(intents.add_examples, name, texts, request.app.state.backend.config.project_dir)
     except intents.IntentChangeRefused as error:
         return flash_and_redirect(request, "/intents", str(error), "error")
     if not change.added:
@@ -49,7 +50,8 @@ async def add_intent(request: Request) -> Response:
     texts = lines_field(form, "examples", intents.MAX_EXAMPLE_CHARS)[:MAX_EXAMPLES_PER_POST]
     response = text_field(form, "response", intents.MAX_RESPONSE_CHARS)
     try:
-        change = await run_in_threadpool(intents.add_intent, name, texts, response, topic=topic)
+        change = await run_in_threadpool(intents.add_intent, name, texts, response,
+                                         request.app.state.backend.config.project_dir, topic=topic)
     except intents.IntentChangeRefused as error:
         return flash_and_redirect(request, "/intents", str(error), "error")
     return flash_and_redirect(request, "/intents", f"Intent '{change.intent}' er tilføjet ({', '.join(change.files)}). "

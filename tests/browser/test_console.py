@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -91,15 +92,14 @@ def console_bot(data_dirs: tuple[Path, Path], tmp_path_factory: pytest.TempPathF
         pytest.fail(str(error))
 
 
-@pytest.fixture(scope="module")
-def console(console_bot: RunningBot, data_dirs: tuple[Path, Path]) -> Iterator[Console]:
-    """`python -m bot.console` on a free loopback port, next to the bot, with a test password."""
-    corpus_dir, index_dir = data_dirs
+@contextmanager
+def serve_console(bot: RunningBot, corpus_dir: Path, index_dir: Path, **env: str) -> Iterator[Console]:
+    """`python -m bot.console` on a free loopback port, next to `bot`, with the test password (and `env`)."""
     port = free_port()
     env = {**os.environ, "BOT_CORPUS_DIR": str(corpus_dir), "BOT_INDEX_DIR": str(index_dir),
-           "TRACKER_DB": str(console_bot.tracker_db), "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1",
-           "CONSOLE_PASSWORD_HASH": hash_password(PASSWORD), "RASA_PORT": console_bot.rasa_url.rsplit(":", 1)[1]}
-    log = (console_bot.run_dir / "console.log").open("w")
+           "TRACKER_DB": str(bot.tracker_db), "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1",
+           "CONSOLE_PASSWORD_HASH": hash_password(PASSWORD), "RASA_PORT": bot.rasa_url.rsplit(":", 1)[1], **env}
+    log = (bot.run_dir / "console.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot.console"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
@@ -113,10 +113,19 @@ def console(console_bot: RunningBot, data_dirs: tuple[Path, Path]) -> Iterator[C
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             _stop(process)
-            pytest.fail("the console did not start:\n" + (console_bot.run_dir / "console.log").read_text()[-3000:])
+            pytest.fail("the console did not start:\n" + (bot.run_dir / "console.log").read_text()[-3000:])
         time.sleep(0.3)
-    yield Console(url, corpus_dir, index_dir, process)
-    _stop(process)
+    try:
+        yield Console(url, corpus_dir, index_dir, process)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def console(console_bot: RunningBot, data_dirs: tuple[Path, Path]) -> Iterator[Console]:
+    """The console next to the module's bot."""
+    with serve_console(console_bot, *data_dirs) as served:
+        yield served
 
 
 def _stop(process: subprocess.Popen) -> None:

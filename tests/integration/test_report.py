@@ -1,5 +1,6 @@
-"""`python -m bot report`: conversations through the real REST channel, read back from the real
-SQLite tracker store by the CLI."""
+"""`python -m bot report`: conversations through the real REST channel, read back by the CLI from
+the real tracker store: the SQLite file of `make run` and the cluster's PostgreSQL database
+(each test runs on both)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.chat_clients import new_sender
-from tests.tracker_helpers import connect, run_cli
+from tests.tracker_helpers import TrackerStore
 
 DECLINED = "Hvad koster en pizza i Rom?"
 ANSWERED = "Hvad investerede Herning, og hvad fik de igen?"
@@ -24,11 +25,10 @@ def kinds(messages: list[dict]) -> list[str]:
     return [message.get("custom", {}).get("kind") for message in messages]
 
 
-def stored_confidence(bot, text: str, since: float) -> float:  # noqa: ANN001 - the RunningBot fixture
+def stored_confidence(store: TrackerStore, text: str, since: float) -> float:
     """The intent confidence Rasa stored for the last user message with this text."""
-    with connect(bot.tracker_db) as db:
-        rows = db.execute("SELECT data FROM events WHERE type_name = 'user' AND timestamp >= ? ORDER BY id",
-                          (since,)).fetchall()
+    rows = store.execute("SELECT data FROM events WHERE type_name = 'user' AND timestamp >= :t ORDER BY id",
+                         {"t": since})
     found = [json.loads(data)["parse_data"]["intent"]["confidence"] for (data,) in rows
              if json.loads(data)["text"] == text]
     assert found, f"{text!r} is not in the tracker store"
@@ -36,9 +36,10 @@ def stored_confidence(bot, text: str, since: float) -> float:  # noqa: ANN001 - 
 
 
 @pytest.fixture(scope="module")
-def conversations(running_bot) -> dict:  # noqa: ANN001
+def conversations(chat) -> dict:  # noqa: ANN001
     """A declined question (asked twice, worded slightly differently), an answer that got 👎,
     and a message the NLU is unsure about, all sent after `since`."""
+    running_bot, store = chat
     since = time.time() - 1
     assert "no_answer" in kinds(running_bot.send(new_sender("declined"), DECLINED))
     assert "no_answer" in kinds(running_bot.send(new_sender("declined"), DECLINED_AGAIN))
@@ -47,23 +48,23 @@ def conversations(running_bot) -> dict:  # noqa: ANN001
     assert "answer" in kinds(answer)
     assert running_bot.send(disliked, "👎")
     assert running_bot.send(new_sender("unclear"), UNCLEAR)
-    low, high = stored_confidence(running_bot, UNCLEAR, since), stored_confidence(running_bot, ANSWERED, since)
+    low, high = stored_confidence(store, UNCLEAR, since), stored_confidence(store, ANSWERED, since)
     assert low < high
     # Between the two, so the check does not depend on how sure today's NLU model is.
     return {"since": datetime.fromtimestamp(since).isoformat(), "min_confidence": str((low + high) / 2),
             "answer": next(" ".join(m["text"].split()) for m in answer if m["custom"]["kind"] == "answer")}
 
 
-def report(bot, conversations: dict, *args: str) -> str:  # noqa: ANN001
-    result = run_cli(bot.tracker_db, "report", "--since", conversations["since"],
-                     "--min-confidence", conversations["min_confidence"], *args)
+def report(store: TrackerStore, conversations: dict, *args: str) -> str:
+    result = store.run_cli("report", "--since", conversations["since"],
+                           "--min-confidence", conversations["min_confidence"], *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
 @pytest.mark.servers
-def test_markdown_lists_declined_disliked_and_unclear_messages(running_bot, conversations: dict) -> None:  # noqa
-    text = report(running_bot, conversations)
+def test_markdown_lists_declined_disliked_and_unclear_messages(chat, conversations: dict) -> None:  # noqa
+    text = report(chat[1], conversations)
     declined, disliked, unclear = text.split("\n## ")[1:]
     assert declined.startswith("Spørgsmål botten ikke kunne svare på")
     assert f"| 2 | {DECLINED_AGAIN} |" in declined  # the latest wording
@@ -76,8 +77,8 @@ def test_markdown_lists_declined_disliked_and_unclear_messages(running_bot, conv
 
 
 @pytest.mark.servers
-def test_csv_has_one_counted_row_per_group(running_bot, conversations: dict) -> None:  # noqa: ANN001
-    rows = list(csv.DictReader(io.StringIO(report(running_bot, conversations, "--csv"))))
+def test_csv_has_one_counted_row_per_group(chat, conversations: dict) -> None:  # noqa: ANN001
+    rows = list(csv.DictReader(io.StringIO(report(chat[1], conversations, "--csv"))))
     mine = {(row["kategori"], row["besked"]): int(row["antal"]) for row in rows}
     assert mine[("afvist", DECLINED_AGAIN)] == 2
     assert mine[("tommel_ned", ANSWERED)] == 1
@@ -86,9 +87,9 @@ def test_csv_has_one_counted_row_per_group(running_bot, conversations: dict) -> 
 
 
 @pytest.mark.servers
-def test_since_leaves_out_older_events(running_bot, conversations: dict) -> None:  # noqa: ANN001
+def test_since_leaves_out_older_events(chat, conversations: dict) -> None:  # noqa: ANN001
     tomorrow = (datetime.now() + timedelta(days=1)).date().isoformat()
-    result = run_cli(running_bot.tracker_db, "report", "--csv", "--since", tomorrow)
+    result = chat[1].run_cli("report", "--csv", "--since", tomorrow)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "kategori,antal,besked,senest,detaljer"
 
