@@ -49,7 +49,7 @@ def test_an_example_added_in_the_console_is_understood_after_training(
         page.get_by_label("Intent", exact=True).select_option(TARGET)
         page.locator("#examples").fill("\n".join(NEW_EXAMPLES))
         page.get_by_role("button", name="Tjek og gem eksemplerne").click()
-        expect(page.locator(".flash")).to_contain_text("tilføjet til 'thanks'")
+        expect(page.locator(".flash-ok")).to_contain_text("tilføjet til 'thanks'")
         page.get_by_role("button", name="Træn botten og skift model").click()
         expect(page.locator("#training-stage")).not_to_have_text("Venter", timeout=30_000)
         deadline = time.monotonic() + TRAINING_TIMEOUT_S
