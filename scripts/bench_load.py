@@ -21,6 +21,12 @@ dialogue policies, tracker store, HTTP).
 The results replace the part of docs/benchmarks.md between `<!-- load:begin -->` and
 `<!-- load:end -->` (a "## Load" section with those markers is appended when missing).
 The measuring is `bot/evaluation/load.py` and the modules it names.
+
+With `--cluster` (`make bench-cluster`) the same users drive the cluster instead
+(scripts/cluster/run.sh: PostgreSQL, Redis, haproxy, 2 action servers), once with each
+replica count of `--replicas` (1,2), a fresh cluster each; the results, with CPU per reply of
+every process and the 2-replica / 1-replica ratio, go between `<!-- load-cluster:begin -->`
+and `<!-- load-cluster:end -->` (`bot/evaluation/load_cluster.py`).
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[LoadOptions, argparse.Nam
     parser.add_argument("--eval", type=Path, default=get_settings().dev_eval_file, help="dev question set (jsonl)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS_DOC.name} alone")
+    parser.add_argument("--cluster", action="store_true", help="drive the cluster (haproxy, PostgreSQL, Redis) instead")
+    parser.add_argument("--replicas", default="1,2", help="with --cluster: Rasa replica counts, one cluster each")
+    parser.add_argument("--action-servers", type=int, default=2, help="with --cluster: action servers")
     args = parser.parse_args(argv)
     user_counts = [int(part) for part in args.users.split(",") if part.strip()]
     low, _, high = args.think.partition("-")
@@ -61,7 +70,17 @@ def parse_args(argv: list[str] | None = None) -> tuple[LoadOptions, argparse.Nam
 def main(argv: list[str] | None = None) -> int:
     """Start the bot, measure, report."""
     options, args = parse_args(argv)
-    print(run_load_benchmark(options, args.eval, None if args.no_write else BENCHMARKS_DOC))
+    output = None if args.no_write else BENCHMARKS_DOC
+    if args.cluster:
+        from bot.evaluation.load_cluster import run_cluster_benchmark
+
+        replicas = tuple(int(part) for part in args.replicas.split(",") if part.strip())
+        if not replicas or not all(1 <= n <= 4 for n in replicas) or not 1 <= args.action_servers <= 4:
+            print("replica and action server counts must be between 1 and 4", file=sys.stderr)
+            return 2
+        print(run_cluster_benchmark(options, args.eval, output, replicas, args.action_servers))
+        return 0
+    print(run_load_benchmark(options, args.eval, output))
     return 0
 
 

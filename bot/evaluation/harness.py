@@ -10,11 +10,12 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from bot.settings import PROJECT_ROOT
 
@@ -38,6 +39,7 @@ class RunningBot:
     tracker_db: Path
     run_dir: Path
     process: subprocess.Popen
+    output: list[str] = field(default_factory=list)  # run.sh's output, read on after READY (supervisor events)
 
     def send(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
         """One message through the real REST channel; the bot's messages."""
@@ -87,28 +89,72 @@ def running_bot(run_dir: Path, *, tracker_db: Path | None = None, env: dict[str,
     process = subprocess.Popen([str(RUN_SCRIPT)], cwd=PROJECT_ROOT, env=process_env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        _wait_for_ready(process, ready_timeout, run_dir)
+        output = _wait_for_ready(process, ready_timeout, run_dir)
         yield RunningBot(f"http://127.0.0.1:{ports['RASA_PORT']}", f"http://127.0.0.1:{ports['ACTION_PORT']}",
-                         f"http://127.0.0.1:{ports['WEB_PORT']}", tracker_db, run_dir, process)
+                         f"http://127.0.0.1:{ports['WEB_PORT']}", tracker_db, run_dir, process, output)
     finally:
-        _stop(process)
+        stop_launcher(process)
 
 
-def _wait_for_ready(process: subprocess.Popen, timeout: float, run_dir: Path) -> None:
-    """Read run.sh's output until READY; raise with its last lines when it ends or takes too long."""
+def wait_until(check: Callable[[], bool], timeout_s: float, interval_s: float = 1.0) -> bool:
+    """Poll `check` (exceptions count as not yet) until it is true or `timeout_s` passed; whether it became true."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if check():
+                return True
+        except Exception:  # noqa: BLE001 - a server that is not up yet fails in many ways
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval_s)
+
+
+def read_until_ready(process: subprocess.Popen, timeout: float, what: str) -> list[str]:
+    """Read a launcher's output until its READY line, then keep reading it in the background
+    (so the pipe never fills); the output so far, growing. Raises `BotDidNotStart` with the
+    last lines when the launcher ends or prints no READY in time."""
     deadline = time.monotonic() + timeout
     output: list[str] = []
     assert process.stdout is not None
-    for line in process.stdout:
-        output.append(line)
-        if line.strip() == "READY":
-            return
-        if time.monotonic() > deadline:
-            break
-    raise BotDidNotStart(f"the bot did not start (logs in {run_dir}):\n" + "".join(output[-30:]))
+    timer = threading.Timer(timeout, _kill_group, (process,))  # a launcher that hangs silently
+    timer.daemon = True
+    timer.start()
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if line.strip() == "READY":
+                threading.Thread(target=_read_on, args=(process, output), daemon=True).start()
+                return output
+            if time.monotonic() > deadline:
+                break
+    finally:
+        timer.cancel()
+    raise BotDidNotStart(f"{what} did not start:\n" + "".join(output[-30:]))
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _read_on(process: subprocess.Popen, output: list[str]) -> None:
+    """Collect the rest of a launcher's output until it ends (or its pipe is closed)."""
+    try:
+        for line in process.stdout or ():
+            output.append(line)
+    except (ValueError, OSError):
+        pass
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_for_ready(process: subprocess.Popen, timeout: float, run_dir: Path) -> list[str]:
+    """Read run.sh's output until READY; raise with its last lines when it ends or takes too long."""
+    return read_until_ready(process, timeout, f"the bot (logs in {run_dir})")
+
+
+def stop_launcher(process: subprocess.Popen) -> None:
     """SIGTERM to run.sh's process group (it stops its servers), SIGKILL if that takes too long."""
     try:
         os.killpg(process.pid, signal.SIGTERM)

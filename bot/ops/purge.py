@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Engine, delete, func, select
 
-from bot.ops.tracker_db import EVENTS
+from bot.ops.tracker_db import EVENTS, reclaim
 
 _AGE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -47,10 +47,13 @@ class PurgeResult:
 
 
 def purge(engine: Engine, selection: ColumnElement[bool], dry_run: bool = False) -> PurgeResult:
-    """Delete the selected events in one transaction (nothing in a dry run) and count them."""
+    """Delete the selected events in one transaction (nothing in a dry run) and count them;
+    then make the deleted rows unreadable in the database files (`reclaim`)."""
     with engine.begin() as connection:
         if dry_run:
             senders = connection.execute(select(EVENTS.c.sender_id).where(selection)).scalars().all()
         else:
             senders = connection.execute(delete(EVENTS).where(selection).returning(EVENTS.c.sender_id)).scalars().all()
+    if senders and not dry_run:
+        reclaim(engine)
     return PurgeResult(conversations=len(set(senders)), events=len(senders))

@@ -2,7 +2,12 @@
 
 Rasa (`SQLTrackerStore`) keeps every conversation as rows of one table; a conversation is
 all rows with the same `sender_id`. Only SQLAlchemy Core and plain SQL are used here, so
-the same code runs on the default SQLite file and on a production PostgreSQL server.
+the same code runs on the default SQLite file and on a production PostgreSQL server
+(`postgresql://...` URLs use the psycopg 3 driver of this environment).
+
+Deleted rows must not linger where they can be read back: SQLite overwrites them
+(`secure_delete`); PostgreSQL only marks them dead, so `reclaim` rewrites the table after a
+purge (`VACUUM FULL`, which also rebuilds its indexes).
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 # The columns of Rasa 3.6's `SQLTrackerStore.SQLEvent` (rasa/core/tracker_store.py).
 EVENTS = Table(
@@ -61,16 +67,21 @@ def _secure_delete(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
+def with_driver(parsed: URL) -> URL:
+    """A PostgreSQL URL without a driver gets psycopg 3 (SQLAlchemy's default, psycopg2, is not installed here)."""
+    return parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
+
+
 def open_store(url: str) -> Engine:
     """An engine on an existing tracker store; raises `TrackerStoreUnavailable` otherwise.
 
     A missing SQLite file is reported instead of silently created.
     """
-    parsed = make_url(url)
+    parsed = with_driver(make_url(url))
     sqlite = parsed.get_backend_name() == "sqlite"
     if sqlite and not (parsed.database and Path(parsed.database).is_file()):
         raise TrackerStoreUnavailable(f"ingen samtaledatabase: {parsed.database} findes ikke")
-    engine = create_engine(url)
+    engine = create_engine(parsed, pool_pre_ping=not sqlite)
     if sqlite:
         event.listen(engine, "connect", _secure_delete)
     if not inspect(engine).has_table(EVENTS.name):
@@ -89,3 +100,18 @@ def iter_events(engine: Engine, types: tuple[str, ...], since: float | None = No
     with engine.connect() as connection:
         for row in connection.execution_options(yield_per=1000).execute(query):
             yield StoredEvent(row.sender_id, row.type_name, row.timestamp or 0.0, json.loads(row.data or "{}"))
+
+
+def reclaim(engine: Engine) -> None:
+    """After deleting events: make sure the deleted rows are gone from the database files.
+
+    SQLite already overwrote them (`secure_delete`). PostgreSQL keeps dead rows in the table's
+    pages until they are vacuumed, so the table and its indexes are rewritten (`VACUUM FULL`:
+    it locks the table for the moment it takes, well under a second for a small store).
+    Copies in the write-ahead log and in backups age out on their own schedule
+    (docs/deployment.md).
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"VACUUM FULL {EVENTS.name}"))

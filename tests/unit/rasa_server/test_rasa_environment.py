@@ -9,7 +9,8 @@ import subprocess
 from tests.conftest import ROOT
 
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
-MODULES = ("bot.rasa_server.channels", "bot.rasa_server.privacy", "bot.rasa_server.rasa_tuning")
+MODULES = ("bot.rasa_server.channels", "bot.rasa_server.privacy", "bot.rasa_server.rasa_tuning",
+           "bot.rasa_server.tracker_store")
 # What may be imported: the package itself, the standard-library answer contract and settings, and the
 # emergency net (the acute-danger patterns and the domain's emergency response).
 ALLOWED = {"bot", "bot.schema", "bot.settings", "bot.rasa_server", "bot.dialogue", "bot.dialogue.safety",
