@@ -82,6 +82,9 @@ def test_personal_data_never_reaches_the_postgresql_rows(cluster, pg_store) -> N
         assert said not in rows
 
 
+DETECTION_S = 4.0  # the balancer's fall (3) x inter (1 s), plus a second
+
+
 def test_killing_a_replica_under_load_loses_no_stored_event(cluster, pg_store) -> None:  # noqa: ANN001
     earlier = [new_sender("earlier") for _ in range(3)]
     for sender in earlier:
@@ -99,8 +102,11 @@ def test_killing_a_replica_under_load_loses_no_stored_event(cluster, pg_store) -
         assert load.wait_for(good_before_kill + 10, 120), "the other replica did not serve on"
     served_after = [r for r in load.replies if r.sent_at > killed_at and r.ok]
     assert len(served_after) >= 5, "the other replica did not serve on"
+    # 502: in flight on the killed replica. A message sent before the balancer has seen the replica die
+    # (health checks every 1 s, down after 3 failures) may still be routed there and fail the same way
+    # (seen once in a clean-clone run: two 504s for messages sent 0.6 s after the kill).
     unanswered = [(round(r.sent_at - killed_at, 1), round(r.done_at - r.sent_at, 1), r.status, r.error)
-                  for r in load.replies if r.status not in (200, 502)]  # 502: in flight on the killed replica
+                  for r in load.replies if r.status not in (200, 502) and r.sent_at - killed_at > DETECTION_S]
     assert not unanswered, unanswered
 
     assert wait_until(lambda: requests.get(token_status, timeout=5).ok, RESTART_TIMEOUT_S, 2), "replica 1 not back"
