@@ -146,6 +146,37 @@ def names_asked_municipalities(query: Query, hits: tuple[Hit, ...]) -> bool:
     return len({m for hit in hits for m in chunk_places(hit.chunk)}) >= 2
 
 
+def _subject_weights(query: Query, terms: SubjectTerms, policy: RelevancePolicy) -> dict[str, float]:
+    """The question's subject words with their weights. Entity names, the words that name them in the
+    question ("KLs", "Hernings") and the verbs that frame it ("siger", "anbefaler") are no subject words."""
+    entities = query.entities
+    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
+                                             *(word for word in query.words if find_entities(word))]))
+    return terms.weights(query, not_subject, policy.strict)
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """How close one passage is to the question: its subject coverage and whether that is enough."""
+
+    coverage: float
+    strong: bool  # a strong dense match with at least one subject word
+    close: bool  # dense enough, and strong, covering enough, or about a compared municipality
+
+
+def closeness(query: Query, hit: Hit, weights: dict[str, float], policy: RelevancePolicy) -> Closeness:
+    """Whether the passage is close enough to answer the question (the decision's closeness check)."""
+    # Danish terms cannot cover an English question: the dense match decides alone, unless
+    # NLU already takes it for out of scope (strict), which nothing then overrules.
+    coverage = (0.0 if policy.strict else 1.0) if query.english else covered(weights, hit.chunk.text)
+    # A comparison of municipalities: a passage about one of them is evidence enough.
+    compared = len(query.entities.municipalities) > 1 and entity_overlap(query.entities, hit.chunk) > 0
+    # At least one subject word of a Danish question must occur in the passage.
+    strong = hit.dense >= policy.strong_dense and coverage > 0
+    close = hit.dense >= policy.min_dense and (strong or coverage >= policy.min_term_coverage or compared)
+    return Closeness(coverage, strong, close)
+
+
 def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, frozenset[int]] | None = None,
           policy: RelevancePolicy | None = None, terms: SubjectTerms | None = None) -> Verdict:
     """Keep the hits that answer the question, or say why none does.
@@ -163,10 +194,6 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     query = Query.of(question)
     terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = query.entities
-    # Entity names, the words that name them in the question ("KLs", "Hernings") and the verbs that
-    # frame it ("siger", "anbefaler") are no subject words.
-    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
-                                             *(word for word in query.words if find_entities(word))]))
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, DeclineReason.PLACE_OR_YEAR)
@@ -175,25 +202,10 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     if not matching:
         return Verdict(False, DeclineReason.LEGAL)
     english = query.english
-    weights = terms.weights(query, not_subject, policy.strict)
+    weights = _subject_weights(query, terms, policy)
     if not (english or entities or weights):
         return Verdict(False, DeclineReason.NO_SUBJECT)
-    kept = []
-    for hit in matching:
-        if hit.dense < policy.min_dense:
-            continue
-        # Danish terms cannot cover an English question: the dense match decides alone, unless
-        # NLU already takes it for out of scope (strict), which nothing then overrules.
-        if english:
-            coverage = 0.0 if policy.strict else 1.0
-        else:
-            coverage = covered(weights, hit.chunk.text)
-        # A comparison of municipalities: a passage about one of them is evidence enough.
-        compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
-        # At least one subject word of a Danish question must occur in the passage.
-        strong = hit.dense >= policy.strong_dense and coverage > 0
-        if strong or coverage >= policy.min_term_coverage or compared:
-            kept.append(hit)
+    kept = [hit for hit in matching if closeness(query, hit, weights, policy).close]
     if not kept:
         return Verdict(False, DeclineReason.NOT_CLOSE)
     answering = tuple(kept)
@@ -247,21 +259,15 @@ def decision_signals(question: Query | str, hits: list[Hit], document_years: Map
     verdict = decide(query, hits, document_years, policy, terms)
     terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = query.entities
-    not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
-                                             *(word for word in query.words if find_entities(word))]))
-    weights = terms.weights(query, not_subject, policy.strict)
+    weights = _subject_weights(query, terms, policy)
     legal = _legal_references(query.text)
     signals = []
     for hit in hits:
-        coverage = (0.0 if policy.strict else 1.0) if query.english else covered(weights, hit.chunk.text)
+        close = closeness(query, hit, weights, policy)
         place_and_year = _entities_match(entities, hit, document_years or {})
         legal_ok = legal <= _legal_references(hit.chunk.text)
-        strong = hit.dense >= policy.strong_dense and coverage > 0
-        compared = len(entities.municipalities) > 1 and entity_overlap(entities, hit.chunk) > 0
-        kept = (place_and_year and legal_ok and hit.dense >= policy.min_dense
-                and (strong or coverage >= policy.min_term_coverage or compared))
-        signals.append(HitSignals(hit.chunk.file, hit.dense, place_and_year, legal_ok, round(coverage, 4),
-                                  hit.dense >= policy.min_dense, strong, kept))
+        signals.append(HitSignals(hit.chunk.file, hit.dense, place_and_year, legal_ok, round(close.coverage, 4),
+                                  hit.dense >= policy.min_dense, close.strong, place_and_year and legal_ok and close.close))
     answering = tuple(hit for hit, signal in zip(hits, signals) if signal.kept)
     return DecisionSignals(
         verdict=verdict, subject_weights={term: round(weight, 3) for term, weight in weights.items()},
