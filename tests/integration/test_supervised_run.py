@@ -44,6 +44,9 @@ def test_killed_action_server_comes_back_without_restarting_the_rest(running_bot
     assert after["Rasa server"].pid == before["Rasa server"].pid, "Rasa was not restarted"
     assert after["web page"].pid == before["web page"].pid
     assert requests.get(running_bot.web_url, timeout=10).ok
-    events = (running_bot.run_dir / "supervisor.log").read_text()
+    log = running_bot.run_dir / "supervisor.log"
+    # The supervisor notes readiness on its next check, which may come after the first answer.
+    assert wait_until(lambda: "is ready again" in log.read_text(), 30, 0.5), log.read_text()
+    events = log.read_text()
     assert f"action server (pid {victim}) exited with code -9" in events
-    assert "action server restarted" in events and "is ready again" in events
+    assert "action server restarted" in events
