@@ -17,6 +17,10 @@ _WORD_BEFORE = re.compile(r"(\S+)$")
 # when the extracted text runs on into the next heading or sentence without a full stop.
 _SOURCE_LINE_START = "Kilde:"
 _SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\d\d\b\.?(\s+)(?=[A-ZÆØÅ])")
+# Contact details and bylines: a phone number, an e-mail address, "Kontakt ...", or a quote's
+# attribution ("— Johnnie James Fischer, afdelingsleder ...").
+_CONTACT = re.compile(r"@\w|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|^(?:Kontakt|Tlf|Telefon|Mail|E-mail)\b|^— ?[A-ZÆØÅ]")
+_NAME_LINE_MAX_WORDS = 12
 
 
 def _ends_sentence(left: str) -> bool:
@@ -33,6 +37,17 @@ def _ends_sentence(left: str) -> bool:
 def is_source_line(sentence: str) -> bool:
     """A figure's source line ("Kilde: Analyse af ..., Rambøll, marts 2012")."""
     return sentence.startswith(_SOURCE_LINE_START)
+
+
+def is_contact_line(sentence: str) -> bool:
+    """Contact details, a byline or a list of names ("Louise Carlsberg Christensen eller Mette Laurberg"):
+    no statement of its own."""
+    if _CONTACT.search(sentence.strip()):
+        return True
+    words = sentence.split()
+    capitalised = sum(word[:1].isupper() for word in words)
+    return len(words) <= _NAME_LINE_MAX_WORDS and capitalised >= 2 and capitalised * 3 >= len(words) * 2 \
+        and not sentence.rstrip().endswith((".", "?", ":"))
 
 
 def split_sentences(text: str) -> list[str]:

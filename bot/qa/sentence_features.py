@@ -12,7 +12,7 @@ import numpy as np
 from bot.language.analysis import analyse, restates_title
 from bot.language.entities import find_entities
 from bot.language.query import Query
-from bot.language.sentences import is_source_line
+from bot.language.sentences import is_contact_line, is_source_line
 from bot.language.subject_terms import contains_term, covered
 from bot.schema import Hit
 
@@ -30,6 +30,7 @@ FEATURES = (
     "length",  # words / 100
     "first",  # the passage's first sentence (often a heading)
     "restates_title",  # the sentence only repeats the document's title or publisher
+    "contact_line",  # contact details, a byline or a list of names, when the question asks for none of these
 )
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
 
@@ -47,10 +48,11 @@ def sentence_features(query: Query, sentences: list[str], similarities: np.ndarr
     shared = np.array([sum(contains_term(term, have) for term in terms) for have in analysed], dtype=np.float32)
     dense = similarities if similarities is not None and len(similarities) == len(sentences) else np.zeros(len(sentences))
     places = query.entities.municipalities
+    asked = [any(shape.search(s) for shape in query.wanted_shapes) for s in sentences]
     columns = [
         dense,
         shared,
-        [any(shape.search(s) for shape in query.wanted_shapes) for s in sentences],
+        asked,
         [is_source_line(s) for s in sentences],
         np.full(len(sentences), hit.score if hit else 0.0),
         shared / max(len(terms), 1),
@@ -61,5 +63,6 @@ def sentence_features(query: Query, sentences: list[str], similarities: np.ndarr
         [len(s.split()) / 100 for s in sentences],
         [i == 0 for i in range(len(sentences))],
         [restates_title(s, common) for s in sentences],
+        [is_contact_line(s) and not holds for s, holds in zip(sentences, asked)],
     ]
     return np.column_stack([np.asarray(column, dtype=np.float32) for column in columns]).reshape(len(sentences), -1)

@@ -10,7 +10,7 @@ from bot.index.bm25 import LexicalIndex
 from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.language.entities import find_entities
 from bot.language.names import names
-from bot.language.sentences import split_sentences
+from bot.language.sentences import is_contact_line, split_sentences
 from bot.language.text import fold
 from bot.schema import Chunk, Document, SourceInfo
 from tests.conftest import ROOT
@@ -175,3 +175,23 @@ def test_lines_restating_the_title_are_not_content():
     # A passage made of nothing but its title keeps it (there is nothing else to match).
     assert content_text(_chunk(sentences[:1], title, publisher)) == sentences[0]
     assert not restates_title("Investeringer skal tilbagebetales", title_terms(title, publisher))
+
+
+@pytest.mark.parametrize("line", [
+    "Louise Carlsberg Christensen eller Mette Laurberg",
+    "— Johnnie James Fischer, afdelingsleder på Sanderumgaard",
+    "Kontakt politisk konsulent på socialområdet Mette Grostøl",
+    "Ring på 33 38 61 37 eller skriv til ds@socialraadgiverne.dk",
+])
+def test_contact_details_and_bylines_are_recognised(line: str) -> None:
+    assert is_contact_line(line)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Herning Kommune investerede 2 mio. kr. om året.",
+    "Besparelse i 2020 på 17 millioner kroner",
+    "- Socialrådgiverne har en tættere relation med familierne",
+    "Social- og Indenrigsministeriet, 28-10-2015",
+])
+def test_statements_and_list_items_are_no_contact_lines(sentence: str) -> None:
+    assert not is_contact_line(sentence)

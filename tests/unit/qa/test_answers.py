@@ -157,6 +157,16 @@ def test_a_figures_source_line_ranks_below_the_content():
     assert scores[1] > scores[0]
 
 
+def test_contact_details_and_bylines_rank_below_the_content_unless_asked_for():
+    sentences = ["Louise Carlsberg Christensen eller Mette Laurberg",
+                 "Det gør en stor forskel for børnene i dagtilbuddet."]
+    similarities = np.array([0.86, 0.85])
+    scores = sentence_scores("Hvordan hjælper ordningen?", sentences, similarities)
+    assert scores[1] > scores[0]
+    scores = sentence_scores("Hvem hjælper i ordningen?", sentences, similarities)
+    assert scores[0] > scores[1]
+
+
 def test_which_municipalities_needs_passages_that_name_them():
     pool = _hit("Satspuljen på 96 mio. kr.: i omegnen af 25 kommuner kan søge, inspireret af Herning Kommune.", "pulje.txt")
     assert not decide("Hvilke kommuner fik penge fra puljen på 96 mio.?", [pool]).answerable
