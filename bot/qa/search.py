@@ -9,7 +9,8 @@ import numpy as np
 
 from bot.index.store import LoadedIndex
 from bot.index.vectors import search_vectors
-from bot.language.entities import Entities, chunk_places, entity_overlap
+from bot.language.analysis import analyse
+from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
 from bot.language.query import Query
 from bot.schema import Hit
 
@@ -43,6 +44,19 @@ def _minmax(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
+def lexical_terms(query: Query, publishers: frozenset[str]) -> tuple[str, ...]:
+    """The terms BM25 searches for: the question's, without the words naming a publisher of the documents.
+
+    In "Hvad mener KL om samskabelse?" KL is the source asked about, which the entity boost already
+    prefers; as a BM25 term "KL" would favour the passages that repeat the name most (a summary of
+    KL's recommendations) over the one on the subject asked about. `publishers`: the organisations
+    that publish documents of the corpus.
+    """
+    named = {term for organisation in query.entities.organisations & publishers for term in analyse(organisation)}
+    subject = tuple(term for term in query.terms if term not in named)
+    return subject or query.terms
+
+
 class Searcher:
     """Answers `search(question)` over one loaded index."""
 
@@ -50,6 +64,7 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.weights = weights or FusionWeights()
+        self.publishers = frozenset().union(*(find_entities(p).organisations for p in {c.publisher for c in index.chunks}))
 
     def encode(self, question: Query | str) -> np.ndarray:
         """The question's query vector; raises `EmptyQuery` when it has no words."""
@@ -70,7 +85,7 @@ class Searcher:
     def search_vector(self, question: Query | str, vector: np.ndarray, k: int = 5) -> list[Hit]:
         """`search` with the query vector already computed."""
         query = Query.of(question)
-        lexical_all = self.index.lexical.scores(query.terms)
+        lexical_all = self.index.lexical.scores(lexical_terms(query, self.publishers))
         _, dense_ids = search_vectors(self.index.dense, vector, CANDIDATES)
         lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
         rows = np.unique(np.concatenate([dense_ids, lexical_ids[lexical_all[lexical_ids] > 0]]))

@@ -14,7 +14,8 @@ from bot.index.ingest import ingest
 from bot.index.store import IndexUnavailable, current_build, load_index
 from bot.index.vectors import build_vector_index, choose_index_type, index_type_of
 from bot.language.analysis import ANALYSER_VERSION
-from bot.qa.search import EmptyQuery, Searcher
+from bot.language.query import Query
+from bot.qa.search import EmptyQuery, Searcher, lexical_terms
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -176,3 +177,12 @@ def test_a_comparison_gets_the_passage_about_each_place(tmp_path: Path, embedder
     assert "aarhus.txt" in files and any(f.startswith("herning") for f in files)
     alone = [hit.chunk.file for hit in searcher.search("Hvad har Herning sparet på tidlig indsats?", 2)]
     assert set(alone) == {"herning1.txt", "herning2.txt"}
+
+
+def test_a_publisher_named_as_the_source_is_no_search_term():
+    publishers = frozenset({"KL", "VIVE"})
+    assert lexical_terms(Query.parse("Hvad mener KL om samskabelse?"), publishers) == ("men", "samskab")
+    # An organisation that publishes none of the documents is part of the subject.
+    assert "socialstyr" in lexical_terms(Query.parse("Hvilken rolle har Socialstyrelsen ifølge KL?"), publishers)
+    # A question that is nothing but the publisher's name keeps it.
+    assert lexical_terms(Query.parse("KL?"), publishers) == ("kl",)
