@@ -90,6 +90,16 @@ class LoadedIndex:
         """Term statistics of the passages (for weighing a question's subject words)."""
         return SubjectTerms.from_texts([chunk.text for chunk in self.chunks])
 
+    @cached_property
+    def _row_at(self) -> dict[tuple[str, int], int]:
+        return {(chunk.file, chunk.position): row for row, chunk in enumerate(self.chunks)}
+
+    def adjacent_rows(self, row: int) -> list[int]:
+        """The rows of the passages just before and after chunk `row` in its document."""
+        chunk = self.chunks[row]
+        around = (self._row_at.get((chunk.file, chunk.position + step)) for step in (-1, 1))
+        return [r for r in around if r is not None]
+
     def sentence_rows(self, row: int) -> slice:
         """The rows of `sentence_vectors` that belong to chunk `row`."""
         start = int(self.sentence_start[row])

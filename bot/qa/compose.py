@@ -126,13 +126,15 @@ def _pick_asked_kind_of_each(query: Query, used: list[_Candidate]) -> None:
 
 
 def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
-           terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None) -> list[_Candidate]:
-    """The passages used for the answer, each with its picked sentences, best first."""
+           terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
+           adjacent: tuple[Hit, ...] = ()) -> list[_Candidate]:
+    """The passages used for the answer, each with its picked sentences, best first (`adjacent`: the
+    passages next to the best hit in its document, candidates as well)."""
     weights = terms.weights(query) if terms else None
     candidates = [
         _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
                    np.zeros(0, dtype=np.float32))
-        for hit in hits[:MAX_PASSAGES]
+        for hit in (*hits[:MAX_PASSAGES], *adjacent)
     ]
     for candidate in candidates:
         similarities = scorer(candidate.hit) if scorer else None
@@ -166,11 +168,13 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
 
 
 def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
-                   terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None) -> Answer:
+                   terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
+                   adjacent: tuple[Hit, ...] = ()) -> Answer:
     """An extractive answer from the relevant hits, with its sources (`terms`: the corpus's subject terms,
-    for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one)."""
+    for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one;
+    `adjacent`: passages next to the best hit, which may give sentences too)."""
     query = Query.of(question)
-    used = select(query, hits, scorer, terms, ranker)
+    used = select(query, hits, scorer, terms, ranker, adjacent)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
     text = "\n\n".join(c.text for c in used) + "\n\n" + sources_line(sources)
     if query.english:

@@ -25,6 +25,20 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 MORE_CANDIDATES = 30  # passages searched for the next part of the same documents
+# How far below the best hit its adjacent passages are scored (5-fold CV over 0.05-0.2 with the passages
+# next to the best hit, or to the best two: 0.1 next to the best, answerable 259 vs 258 of 327, follow-up
+# turns 69 vs 65 of 94, no fold worse).
+ADJACENT_SCORE_GAP = 0.1
+
+
+def adjacent_hits(index: LoadedIndex, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """The passages just before and after the best hit in its document, scored a little below it: a
+    chunk boundary often falls between a subject and its figures or dates ("hvor mange frivillige?")."""
+    if not hits:
+        return ()
+    best, taken = hits[0], {hit.row for hit in hits}
+    return tuple(Hit(index.chunks[row], best.score - ADJACENT_SCORE_GAP, best.dense, best.lexical, best.rank, row)
+                 for row in index.adjacent_rows(best.row) if row not in taken)
 
 
 class Engine:
@@ -104,7 +118,8 @@ class Engine:
                 return Answer(AnswerKind.NO_ANSWER, NO_LEGAL_ANSWER_TEXT, reason=verdict.reason)
             return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
-        return compose_answer(query, verdict.hits, scorer, index.subject_terms, self.ranker)
+        return compose_answer(query, verdict.hits, scorer, index.subject_terms, self.ranker,
+                              adjacent_hits(index, verdict.hits))
 
     def _hedged(self, query: Query, hits: list[Hit], policy: RelevancePolicy, scorer: SentenceScorer) -> Answer | None:
         """An openly hedged answer from the nearest passage that passes every check but closeness, when its

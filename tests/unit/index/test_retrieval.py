@@ -16,6 +16,7 @@ from bot.index.vectors import build_vector_index, choose_index_type, index_type_
 from bot.language.analysis import ANALYSER_VERSION
 from bot.language.query import Query
 from bot.qa.search import EmptyQuery, Searcher, lexical_terms
+from bot.settings import get_settings
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -128,6 +129,16 @@ def test_missing_and_corrupt_index_name_the_fix(tmp_path: Path, built: Path):
     (current_build(built) / "dense.faiss").write_bytes(b"garbage")
     with pytest.raises(IndexUnavailable, match="ingest"):
         load_index(built)
+
+
+def test_adjacent_rows_are_the_passages_around_a_chunk_in_its_document():
+    index = load_index(get_settings().index_dir)  # the project's index: its documents have many passages
+    for row, chunk in enumerate(index.chunks):
+        around = {(index.chunks[r].file, index.chunks[r].position) for r in index.adjacent_rows(row)}
+        expected = {(c.file, c.position) for c in index.chunks
+                    if c.file == chunk.file and abs(c.position - chunk.position) == 1}
+        assert around == expected
+    assert any(index.adjacent_rows(row) for row in range(len(index.chunks)))
 
 
 def test_index_type_follows_size():

@@ -70,6 +70,15 @@ def test_sentence_similarities_steer_the_extract():
     assert "580 familier" in answer.text
 
 
+def test_the_passage_next_to_the_best_one_can_give_the_figure_asked_for():
+    subject = _hit("Landsbyråd driver servicecenter. Læsø Kommune ville lukke et servicecenter i Østerby.", "laesoe.txt")
+    after = _hit("10 frivillige har deres daglige gang i servicecentret.", "laesoe.txt", dense=0.84, rank=2)
+    question = "Hvor mange frivillige driver servicecentret på Læsø?"
+    assert "10 frivillige" not in compose_answer(question, (subject,)).text
+    answer = compose_answer(question, (subject,), adjacent=(after,))
+    assert "10 frivillige" in answer.text and {source.file for source in answer.sources} == {"laesoe.txt"}
+
+
 def test_english_question_gets_a_note():
     answer = compose_answer("How much did Herning invest and get back?", (HERNING,))
     assert answer.text.endswith("(I answer in Danish, from Danish documents.)")
