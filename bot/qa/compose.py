@@ -10,7 +10,7 @@ passage gives the figure asked for). Every passage used is cited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -50,12 +50,16 @@ class _Candidate:
     @property
     def text(self) -> str:
         """The picked sentences in document order; list items stay on lines of their own."""
-        text = ""
-        for i in sorted(self.picked):
-            sentence = self.sentences[i]
-            separator = "\n" if sentence.startswith(_LIST_ITEM) or text.endswith(":") else " "
-            text = f"{text}{separator}{sentence}" if text else sentence
-        return text
+        return _joined([self.sentences[i] for i in sorted(self.picked)])
+
+
+def _joined(sentences: list[str]) -> str:
+    """Sentences as one excerpt; list items stay on lines of their own."""
+    text = ""
+    for sentence in sentences:
+        separator = "\n" if sentence.startswith(_LIST_ITEM) or text.endswith(":") else " "
+        text = f"{text}{separator}{sentence}" if text else sentence
+    return text
 
 
 def sentence_scores(question: Query | str, sentences: list[str], similarities: np.ndarray | None,
@@ -176,10 +180,28 @@ def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: Sentenc
     query = Query.of(question)
     used = select(query, hits, scorer, terms, ranker, adjacent)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
-    text = "\n\n".join(c.text for c in used) + "\n\n" + sources_line(sources)
-    if query.english:
-        text = f"{text}\n\n{ENGLISH_NOTE}"
-    return Answer(AnswerKind.ANSWER, text, sources, confidence=max(c.hit.dense for c in used))
+    return Answer(AnswerKind.ANSWER, _cited_text(sources, query.english), sources,
+                  confidence=max(c.hit.dense for c in used))
+
+
+def _cited_text(sources: list[Source], english: bool) -> str:
+    """The sources' excerpts, one paragraph each, then the citation line (and the note for English)."""
+    text = "\n\n".join(source.passage for source in sources) + "\n\n" + sources_line(sources)
+    return f"{text}\n\n{ENGLISH_NOTE}" if english else text
+
+
+def combine(answers: list[Answer], english: bool) -> Answer:
+    """One answer from the answers to the parts of a question: every sentence once, every source cited."""
+    sources: list[Source] = []
+    said: set[str] = set()
+    for source in (source for answer in answers for source in answer.sources):
+        lines = source.passage.split("\n")
+        sentences = [s for line in lines for s in split_sentences(line) if " ".join(s.split()) not in said]
+        if sentences:
+            sources.append(replace(source, passage=_joined(sentences)))
+            said.update(" ".join(s.split()) for s in sentences)
+    return Answer(AnswerKind.ANSWER, _cited_text(sources, english), sources,
+                  confidence=min(answer.confidence for answer in answers))
 
 
 def shorten(question: Query | str, answer: Answer) -> Answer:

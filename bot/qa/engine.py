@@ -15,7 +15,8 @@ from pathlib import Path
 from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
-from bot.qa.compose import SentenceScorer, compose_answer
+from bot.language.question_parts import split_question
+from bot.qa.compose import SentenceScorer, combine, compose_answer
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
@@ -96,9 +97,21 @@ class Engine:
     def answer(self, question: Query | str, policy: RelevancePolicy | None = None) -> Answer:
         """The cited extract that answers the question, or a plain decline (with its `reason`).
 
-        `policy` sets the thresholds of the answer decision (default: `RelevancePolicy()`).
+        `policy` sets the thresholds of the answer decision (default: `RelevancePolicy()`). A question
+        in two parts ("Hvad investerede Herning, og hvad fik de igen?") gets both parts answered when
+        each can be; otherwise it is answered as one question.
         """
         query = Query.of(question)
+        parts = None if query.context_files else split_question(query.text)
+        if parts is not None:
+            first = Query.parse(parts[0])
+            answers = [self._answer(first, policy), self._answer(Query.in_context(Query.parse(parts[1]), first), policy)]
+            if all(answer.kind is AnswerKind.ANSWER and not answer.text.startswith(HEDGE_TEXT) for answer in answers):
+                return combine(answers, query.english)
+        return self._answer(query, policy)
+
+    def _answer(self, query: Query, policy: RelevancePolicy | None) -> Answer:
+        """`answer` for a question in one part."""
         searcher = self.searcher()
         try:
             vector = searcher.encode(query)

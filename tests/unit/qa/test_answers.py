@@ -8,7 +8,7 @@ from bot.language.analysis import analyse
 from bot.language.detect import looks_english
 from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
-from bot.qa.compose import MAX_WORDS, compose_answer, sentence_scores, shorten
+from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
 from bot.qa.relevance import GUIDANCE_POLICY, decide
 from bot.schema import Chunk, Hit
 
@@ -245,3 +245,15 @@ def test_a_region_asked_about_must_be_one_the_passage_speaks_of():
     assert not decide("Hvad har Region Midtjylland investeret i tidlig indsats?", [HERNING]).answerable
     region = _hit("Region Midtjylland har investeret 3 mio. kr. i tidlig indsats i Herning.", "region.txt")
     assert decide("Hvad har Region Midtjylland investeret i tidlig indsats?", [region]).answerable
+
+
+def test_the_parts_of_a_two_part_question_are_combined_each_sentence_once():
+    invested = compose_answer("Hvad har Herning investeret?", (HERNING,))
+    families = compose_answer("Hvor mange familier er med i Aarhus?", (AARHUS, HERNING))
+    answer = combine([invested, families], english=False)
+    assert "2 mio. kr." in answer.text and "580 familier" in answer.text
+    body = answer.text.split("\n\nKilde")[0]
+    sentences = [s for line in body.split("\n") for s in split_sentences(line) if s]
+    assert len(sentences) == len(set(sentences))
+    assert {source.file for source in answer.sources} == {"herning.txt", "aarhus.txt"}
+    assert answer.text.count("»Titel herning.txt«") == 1

@@ -1,5 +1,5 @@
-"""The third outcome of the answer decision: an openly hedged answer when no passage is close enough
-but the nearest one is in the domain (real model, fixture index)."""
+"""The engine on the fixture index (real model): the openly hedged third outcome of the answer decision
+when no passage is close enough but the nearest one is in the domain, and questions in two parts."""
 
 from __future__ import annotations
 
@@ -36,3 +36,14 @@ def test_no_hedge_below_the_threshold_or_when_nlu_said_out_of_scope(fixture_inde
     declined = engine.answer(QUESTION, replace(WANTS_ALL, hedge_dense=1.01))
     assert declined.kind is AnswerKind.NO_ANSWER and declined.reason is DeclineReason.NOT_CLOSE
     assert STRICT_POLICY.hedge_dense > 1.0
+
+
+def test_a_question_in_two_parts_is_answered_in_both_from_two_documents(fixture_index: Path, embedder):
+    engine = _engine(fixture_index, embedder)
+    answer = engine.answer("Hvad koster ordningen med socialrådgivere på skolerne, og hvornår inviteres forældrene "
+                           "i dagplejen til en samtale?")
+    assert answer.kind is AnswerKind.ANSWER
+    assert "3,2 mio. kr." in answer.text and "Forældrene inviteres altid til en samtale" in answer.text
+    assert {source.file for source in answer.sources} == {"skolesocialraadgivere.txt", "dagpleje.md"}
+    body = answer.text.split("\n\nKilde")[0]
+    assert body.count("Siden 2019 har alle skoler") == 1
