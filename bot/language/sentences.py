@@ -21,6 +21,11 @@ _SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\
 # attribution ("— Johnnie James Fischer, afdelingsleder ...").
 _CONTACT = re.compile(r"@\w|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|^(?:Kontakt|Tlf|Telefon|Mail|E-mail)\b|^— ?[A-ZÆØÅ]")
 _NAME_LINE_MAX_WORDS = 12
+# Seams of text extracted across columns ("... kommuner. og prøve nye ting af.", "skal stå til til
+# benchmarking"): a sentence running on in lower case after a full stop, or a doubled word. (A capitalised
+# word inside a sentence is no sign: flattened tables and headings do it too.)
+_LOWER_AFTER_STOP = re.compile(r"(\S+)[.!?]\s+[a-zæøå]{2,}")
+_DOUBLED_WORD = re.compile(r"\b([a-zæøå]{2,})\s+\1\b")
 
 
 def _ends_sentence(left: str) -> bool:
@@ -48,6 +53,17 @@ def is_contact_line(sentence: str) -> bool:
     capitalised = sum(word[:1].isupper() for word in words)
     return len(words) <= _NAME_LINE_MAX_WORDS and capitalised >= 2 and capitalised * 3 >= len(words) * 2 \
         and not sentence.rstrip().endswith((".", "?", ":"))
+
+
+def _stop_runs_on(word_before: str) -> bool:
+    """A full stop after this word ends a sentence (not an abbreviation, ordinal or amount)."""
+    word = word_before.lower().rstrip(".")
+    return word not in ABBREVIATIONS and word != "bla" and "." not in word and not word[-1:].isdigit()
+
+
+def is_garbled(sentence: str) -> bool:
+    """Text extracted across columns: no sentence a reader could follow."""
+    return bool(_DOUBLED_WORD.search(sentence)) or any(map(_stop_runs_on, _LOWER_AFTER_STOP.findall(sentence)))
 
 
 def split_sentences(text: str) -> list[str]:

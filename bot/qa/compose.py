@@ -18,7 +18,7 @@ import numpy as np
 from bot.language.analysis import title_terms
 from bot.language.entities import chunk_places
 from bot.language.query import Query
-from bot.language.sentences import split_sentences
+from bot.language.sentences import is_garbled, split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.citation import sources_line
 from bot.qa.sentence_features import sentence_features
@@ -79,10 +79,13 @@ def _words(text: str) -> int:
 
 def _fill(candidate: _Candidate, total: int, own_limit: int) -> int:
     """Add the candidate's best remaining sentences (neighbours first) until it has `own_limit`
-    words, never letting the whole answer pass MAX_WORDS; returns the new total."""
+    words, never letting the whole answer pass MAX_WORDS; returns the new total. Text garbled by
+    extraction is never added as context (it may still be quoted when it states what was asked:
+    5-fold CV of a penalty on it lost answers whose fact only garbled text states)."""
     while _words(candidate.text) < own_limit:
         options = [i for i in range(len(candidate.sentences)) if i not in candidate.picked
-                   and total + _words(candidate.sentences[i]) <= MAX_WORDS]
+                   and total + _words(candidate.sentences[i]) <= MAX_WORDS
+                   and not is_garbled(candidate.sentences[i])]
         if not options:
             break
         adjacent = {i for p in candidate.picked for i in (p - 1, p + 1)}

@@ -10,7 +10,7 @@ from bot.index.bm25 import LexicalIndex
 from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.language.entities import find_entities
 from bot.language.names import names
-from bot.language.sentences import is_contact_line, split_sentences
+from bot.language.sentences import is_contact_line, is_garbled, split_sentences
 from bot.language.text import fold
 from bot.schema import Chunk, Document, SourceInfo
 from tests.conftest import ROOT
@@ -195,3 +195,23 @@ def test_contact_details_and_bylines_are_recognised(line: str) -> None:
 ])
 def test_statements_and_list_items_are_no_contact_lines(sentence: str) -> None:
     assert not is_contact_line(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kommunerne skal stadig tværs af områder både internt i være risikovillige og nysgerrige kommunen og mellem "
+    "kommuner. og prøve nye ting af.",
+    "De 77 kommuner, som er den enkelte kommune skal stå til til benchmarking, analyser og formidling.",
+    "Uden nye Det skaber mulighed for at give satsninger stopper udviklingen. politikere og ledere i kommunen.",
+])
+def test_text_extracted_across_columns_is_recognised(sentence: str) -> None:
+    assert is_garbled(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "En fuld udrulning af de fire indsatser har et samlet potentiale på 2,5 mia. kr. årligt.",
+    "Det skal bl.a. sikre børnene mod sociale problemer, jf. rapporten fra 2012.",
+    "Beskyttelsesfaktorer I familien Uden for familien Nær tilknytning til en omsorgsfuld forælder",  # a table
+    "Virksom viden Der er i dag på en lang række områder viden om virksomme metoder.",  # a heading run on
+])
+def test_sentences_with_abbreviations_tables_and_headings_are_not_garbled(sentence: str) -> None:
+    assert not is_garbled(sentence)

@@ -79,6 +79,16 @@ def test_the_passage_next_to_the_best_one_can_give_the_figure_asked_for():
     assert "10 frivillige" in answer.text and {source.file for source in answer.sources} == {"laesoe.txt"}
 
 
+def test_garbled_text_is_not_added_as_context():
+    text = ("Herning investerede 2 mio. kr. om året i tidlig indsats. "
+            "Kommunerne skal stadig tværs af områder både internt i være risikovillige kommunen. og prøve nye ting af. "
+            "Familierne blev fulgt tæt af socialrådgiverne.")
+    hit = _hit(text, "herning.txt")
+    answer = compose_answer("Hvad investerede Herning?", (hit,), scorer=lambda h: np.array([0.9, 0.85, 0.5]))
+    assert "2 mio. kr." in answer.text and "Familierne blev fulgt tæt" in answer.text
+    assert "risikovillige" not in answer.text
+
+
 def test_english_question_gets_a_note():
     answer = compose_answer("How much did Herning invest and get back?", (HERNING,))
     assert answer.text.endswith("(I answer in Danish, from Danish documents.)")
