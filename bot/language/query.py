@@ -51,6 +51,8 @@ class Query:
     asks_municipalities: bool  # "hvilke kommuner ...?"
     # A follow-up asked in the context of an earlier answer: the documents that answer cited.
     context_files: tuple[str, ...] = ()
+    # The text is the earlier question and this message together (`in_context`).
+    leans_on_context: bool = False
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -85,6 +87,7 @@ class Query:
             terms=previous.terms + message.terms,
             entities=entities,
             context_files=files,
+            leans_on_context=True,
         )
 
     @classmethod

@@ -102,7 +102,7 @@ class Engine:
         each can be; otherwise it is answered as one question.
         """
         query = Query.of(question)
-        parts = None if query.context_files else split_question(query.text)
+        parts = None if query.leans_on_context else split_question(query.text)
         if parts is not None:
             first = Query.parse(parts[0])
             answers = [self._answer(first, policy), self._answer(Query.in_context(Query.parse(parts[1]), first), policy)]
