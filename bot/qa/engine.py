@@ -138,6 +138,7 @@ class Engine:
         """An openly hedged answer from the nearest passage that passes every check but closeness, when its
         dense match reaches `policy.hedge_dense` (the question is in the documents' domain, the match weak)."""
         index = self.index
+        policy = policy.for_query(query)
         nearest = decide(query, hits, index.document_years, policy.relaxed(), index.subject_terms)
         if nearest.reason is not None or nearest.hits[0].dense < policy.hedge_dense:
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from bot.language.analysis import analyse
@@ -112,6 +114,13 @@ def test_a_picked_list_lead_in_brings_its_items_on_lines_of_their_own():
     similarities = np.array([0.80, 0.95, 0.70, 0.70, 0.70])
     answer = compose_answer("Hvilke problemstillinger møder de?", (listed,), lambda hit: similarities)
     assert "kan være:\n- Skilsmisseproblemstillinger\n- Bekymrede forældre\n- Sparsomt netværk" in answer.text
+
+
+def test_an_english_question_is_held_to_lower_dense_thresholds():
+    hit = _hit("Herning investerede 2 mio. kr. om året i tidlig indsats og hentede 4,7 mio. kr.", dense=0.78)
+    assert decide("How much did Herning invest in early intervention?", [hit]).answerable
+    assert not decide("How much did Herning invest in early intervention?", [replace(hit, dense=0.70)]).answerable
+    assert not decide("Hvor meget investerede Herning i tidlig indsats?", [hit]).answerable  # Danish: 0.80
 
 
 def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
