@@ -1,13 +1,13 @@
 """Cross-validated tuning of the search fusion weights (`bot.qa.search.FusionWeights`).
 
 Every setting of GRID (a field of `FusionWeights` not in GRID keeps its default) ranks the
-answerable questions of the dev set (`Settings.dev_eval_file`) and of the independent
-tests/eval/extra.jsonl on the built index; each question is encoded once. The rank of each
-question's first relevant passage in the top 10 (relevant as in `python -m bot eval`) is kept
-per setting, so K-fold cross-validation is index arithmetic: for each fold, the setting with the
-best MRR@10 on the other folds (ties: Recall@1, then nearness to the defaults) is scored on the
-held-out fold, beside the defaults. Folds come from a seeded shuffle of each set, dealt in turn,
-so every fold holds a share of both sets. The Markdown goes between the tuning markers of
+answerable questions of the dev set (`Settings.dev_eval_file`), of the independent
+tests/eval/extra.jsonl and of the tuning set (tests/eval/tuning) on the built index; each
+question is encoded once. The rank of each question's first relevant passage in the top 10
+(relevant as in `python -m bot eval`) is kept per setting, so K-fold cross-validation is index
+arithmetic: for each fold, the setting with the best MRR@10 on the other folds (ties: Recall@1,
+then nearness to the defaults) is scored on the held-out fold, beside the defaults. Folds come
+from a seeded shuffle of each set, dealt in turn, so every fold holds a share of every set. The Markdown goes between the tuning markers of
 docs/benchmarks.md.
 """
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from bot.evaluation.report_docs import write_section
 from bot.evaluation.retrieval import ANSWERABLE_KINDS, EXTRA_EVAL_FILE, evaluate_retrieval, load_questions
+from bot.evaluation.sentence_fit import TUNING_FILE
 from bot.qa.engine import Engine
 from bot.qa.search import FusionWeights, Searcher
 from bot.settings import get_settings
@@ -169,9 +170,9 @@ def render(ranks: dict[FusionWeights, Ranks], sets: list[str], folds: list[Fold]
 
 
 def eval_files(dev_only: bool = False) -> dict[str, Path]:
-    """The question sets tuned on, by name: the dev set, and unless `dev_only` the extra set."""
+    """The question sets tuned on, by name: the dev set, and unless `dev_only` the extra and tuning sets."""
     files = {"dev": get_settings().dev_eval_file}
-    return files if dev_only else {**files, "extra": EXTRA_EVAL_FILE}
+    return files if dev_only else {**files, "extra": EXTRA_EVAL_FILE, "tuning": TUNING_FILE}
 
 
 def run_tuning(files: dict[str, Path], output: Path | None) -> str:
