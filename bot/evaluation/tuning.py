@@ -7,8 +7,8 @@ question is encoded once. The rank of each question's first relevant passage in 
 (relevant as in `python -m bot eval`) is kept per setting, so K-fold cross-validation is index
 arithmetic: for each fold, the setting with the best MRR@10 on the other folds (ties: Recall@1,
 then nearness to the defaults) is scored on the held-out fold, beside the defaults. Folds come
-from a seeded shuffle of each set, dealt in turn, so every fold holds a share of every set. The Markdown goes between the tuning markers of
-docs/benchmarks.md.
+from a seeded shuffle of each set, dealt in turn, so every fold holds a share of every set. The
+Markdown goes between the tuning markers of docs/benchmarks.md.
 """
 
 from __future__ import annotations
