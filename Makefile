@@ -29,7 +29,7 @@ INDEX_SOURCES := $(wildcard bot/documents/*.py bot/embedding/*.py bot/index/*.py
 	bot/language/sentences.py bot/language/text.py bot/schema.py
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
-.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune fit lint clean console run-cluster bench-cluster
+.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune folds fit lint clean console run-cluster bench-cluster
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -116,6 +116,9 @@ bench: $(INDEX) $(RASA_MODEL)  ## retrieval and load benchmarks, written to docs
 
 tune: $(INDEX)  ## cross-validated grid search of the fusion weights, written to docs/benchmarks.md
 	$(PY) -m scripts.tune_fusion
+
+folds: $(INDEX)  ## offline answers per tuning fold (NLU_URL=http://127.0.0.1:5005 takes intents from a running bot)
+	$(PY) -m bot.evaluation.fold_eval $(if $(NLU_URL),--nlu-url $(NLU_URL))
 
 fit: $(INDEX)  ## cross-validate the sentence ranker on the tuning folds; keep a refit only for a gain
 	$(PY) -m bot.evaluation.sentence_fit --write

@@ -177,41 +177,29 @@ def test_lines_restating_the_title_are_not_content():
     assert not restates_title("Investeringer skal tilbagebetales", title_terms(title, publisher))
 
 
-@pytest.mark.parametrize("line", [
-    "Louise Carlsberg Christensen eller Mette Laurberg",
-    "— Johnnie James Fischer, afdelingsleder på Sanderumgaard",
-    "Kontakt politisk konsulent på socialområdet Mette Grostøl",
-    "Ring på 33 38 61 37 eller skriv til ds@socialraadgiverne.dk",
-])
-def test_contact_details_and_bylines_are_recognised(line: str) -> None:
-    assert is_contact_line(line)
+# (is it contact details or a byline?, is it text garbled by extraction?) for sentences of the corpus's kinds
+SENTENCE_KINDS = [
+    ("Louise Carlsberg Christensen eller Mette Laurberg", True, False),
+    ("— Johnnie James Fischer, afdelingsleder på Sanderumgaard", True, False),
+    ("Kontakt politisk konsulent på socialområdet Mette Grostøl", True, False),
+    ("Ring på 33 38 61 37 eller skriv til ds@socialraadgiverne.dk", True, False),
+    ("Herning Kommune investerede 2 mio. kr. om året.", False, False),
+    ("Besparelse i 2020 på 17 millioner kroner", False, False),
+    ("- Socialrådgiverne har en tættere relation med familierne", False, False),
+    ("Social- og Indenrigsministeriet, 28-10-2015", False, False),
+    ("Kommunerne skal stadig tværs af områder både internt i være risikovillige og nysgerrige kommunen og mellem "
+     "kommuner. og prøve nye ting af.", False, True),
+    ("De 77 kommuner, som er den enkelte kommune skal stå til til benchmarking, analyser og formidling.", False, True),
+    ("Uden nye Det skaber mulighed for at give satsninger stopper udviklingen. politikere og ledere i kommunen.",
+     False, True),
+    ("En fuld udrulning af de fire indsatser har et samlet potentiale på 2,5 mia. kr. årligt.", False, False),
+    ("Det skal bl.a. sikre børnene mod sociale problemer, jf. rapporten fra 2012.", False, False),
+    ("Beskyttelsesfaktorer I familien Uden for familien Nær tilknytning til en omsorgsfuld forælder", False, False),
+    ("Virksom viden Der er i dag på en lang række områder viden om virksomme metoder.", False, False),
+]
 
 
-@pytest.mark.parametrize("sentence", [
-    "Herning Kommune investerede 2 mio. kr. om året.",
-    "Besparelse i 2020 på 17 millioner kroner",
-    "- Socialrådgiverne har en tættere relation med familierne",
-    "Social- og Indenrigsministeriet, 28-10-2015",
-])
-def test_statements_and_list_items_are_no_contact_lines(sentence: str) -> None:
-    assert not is_contact_line(sentence)
-
-
-@pytest.mark.parametrize("sentence", [
-    "Kommunerne skal stadig tværs af områder både internt i være risikovillige og nysgerrige kommunen og mellem "
-    "kommuner. og prøve nye ting af.",
-    "De 77 kommuner, som er den enkelte kommune skal stå til til benchmarking, analyser og formidling.",
-    "Uden nye Det skaber mulighed for at give satsninger stopper udviklingen. politikere og ledere i kommunen.",
-])
-def test_text_extracted_across_columns_is_recognised(sentence: str) -> None:
-    assert is_garbled(sentence)
-
-
-@pytest.mark.parametrize("sentence", [
-    "En fuld udrulning af de fire indsatser har et samlet potentiale på 2,5 mia. kr. årligt.",
-    "Det skal bl.a. sikre børnene mod sociale problemer, jf. rapporten fra 2012.",
-    "Beskyttelsesfaktorer I familien Uden for familien Nær tilknytning til en omsorgsfuld forælder",  # a table
-    "Virksom viden Der er i dag på en lang række områder viden om virksomme metoder.",  # a heading run on
-])
-def test_sentences_with_abbreviations_tables_and_headings_are_not_garbled(sentence: str) -> None:
-    assert not is_garbled(sentence)
+@pytest.mark.parametrize(("sentence", "contact", "garbled"), SENTENCE_KINDS)
+def test_contact_lines_and_garbled_text_are_recognised(sentence: str, contact: bool, garbled: bool) -> None:
+    assert is_contact_line(sentence) is contact
+    assert is_garbled(sentence) is garbled
