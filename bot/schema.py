@@ -114,7 +114,7 @@ class DeclineReason(str, Enum):
     """Why the answer decision declined a question (logged, and shown to consultants)."""
 
     NO_PASSAGES = "no passages"
-    PLACE_OR_YEAR = "no passage speaks of the municipality or year asked about"
+    PLACE_OR_YEAR = "no passage speaks of the municipality, organisation or year asked about"
     LEGAL = "no passage states the rule of law asked about"
     NO_SUBJECT = "the message has no subject words"
     NOT_CLOSE = "no passage is close enough to the question"

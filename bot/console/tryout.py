@@ -17,7 +17,7 @@ from bot.schema import AnswerKind, DeclineReason, Hit
 # Why the decision declined, as a consultant reads it.
 REASONS = {
     DeclineReason.NO_PASSAGES: "ingen passager fundet",
-    DeclineReason.PLACE_OR_YEAR: "ingen passage taler om den kommune eller det år, der spørges om",
+    DeclineReason.PLACE_OR_YEAR: "ingen passage taler om den kommune, organisation eller det år, der spørges om",
     DeclineReason.LEGAL: "ingen passage nævner den paragraf eller frist, der spørges om",
     DeclineReason.NO_SUBJECT: "spørgsmålet har ingen emneord",
     DeclineReason.NOT_CLOSE: "ingen passage ligger tæt nok på spørgsmålet (for lav lighed eller for få emneord)",

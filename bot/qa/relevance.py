@@ -85,9 +85,10 @@ class Verdict:
 
 
 def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, frozenset[int]]) -> bool:
-    """The passage speaks of one of the municipalities or regions asked about, and its document of every
-    year asked about."""
-    places = Entities(question.municipalities, frozenset(), frozenset(), question.regions)
+    """The passage (or its document's publisher) speaks of one of the municipalities, regions or
+    organisations asked about, and its document of every year asked about ("Hvad mener VIVE om
+    sparring i dagtilbud?" is not answered from a passage that never names VIVE)."""
+    places = Entities(question.municipalities, question.organisations, frozenset(), question.regions)
     years = document_years.get(hit.chunk.file, frozenset()) | ({hit.chunk.year} if hit.chunk.year else set())
     return (not places or entity_overlap(places, hit.chunk) > 0) and question.years <= years
 

@@ -12,7 +12,7 @@ from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
 from bot.qa.relevance import GUIDANCE_POLICY, decide
-from bot.schema import Chunk, Hit
+from bot.schema import Chunk, DeclineReason, Hit
 
 
 def _hit(text: str, file: str = "a.txt", dense: float = 0.88, rank: int = 1, year: int | None = 2021) -> Hit:
@@ -114,6 +114,14 @@ def test_a_picked_list_lead_in_brings_its_items_on_lines_of_their_own():
     similarities = np.array([0.80, 0.95, 0.70, 0.70, 0.70])
     answer = compose_answer("Hvilke problemstillinger møder de?", (listed,), lambda hit: similarities)
     assert "kan være:\n- Skilsmisseproblemstillinger\n- Bekymrede forældre\n- Sparsomt netværk" in answer.text
+
+
+def test_an_organisation_asked_about_must_be_one_the_passage_or_its_publisher_names():
+    sparring = _hit("Pædagoger kan få faglig sparring fra en socialrådgiver i dagtilbuddet.", dense=0.9)
+    verdict = decide("Hvad mener VIVE om sparring fra socialrådgivere i dagtilbud?", [sparring])
+    assert not verdict.answerable and verdict.reason is DeclineReason.PLACE_OR_YEAR
+    assert decide("Hvad mener Dansk Socialrådgiverforening om sparring fra socialrådgivere i dagtilbud?",
+                  [replace(sparring, chunk=replace(sparring.chunk, publisher="Dansk Socialrådgiverforening"))]).answerable
 
 
 def test_an_english_question_is_held_to_lower_dense_thresholds():
