@@ -14,7 +14,7 @@ from bot.dialogue.followup import Context
 from bot.dialogue.reply import reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.safety import is_acute_danger
-from bot.schema import Answer, AnswerKind
+from bot.schema import Answer
 
 GUIDE_OFFERED = "guide_offered"
 
@@ -43,9 +43,7 @@ def conversation_context(tracker: Tracker) -> Context | None:
     if not question:
         return None
     payload = tracker.get_slot("last_answer")
-    answer = Answer.from_payload(payload) if isinstance(payload, dict) else None
-    sources = answer.sources if answer and answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE) else []
-    return Context(question, tuple(dict.fromkeys(s.file for s in sources)), tuple(s.passage for s in sources))
+    return Context.after(question, Answer.from_payload(payload) if isinstance(payload, dict) else None)
 
 
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.followup import Context
-from bot.dialogue.reply import Reply, as_messages, reply_to
+from bot.dialogue.reply import as_messages, reply_to
 from bot.language.query import Query
 from bot.qa.engine import Engine
 from bot.qa.relevance import DecisionSignals, RelevancePolicy, decision_signals
 from bot.qa.search import EmptyQuery
-from bot.schema import AnswerKind, DeclineReason, Hit
+from bot.schema import DeclineReason, Hit
 
 # Why the decision declined, as a consultant reads it.
 REASONS = {
@@ -62,17 +62,11 @@ class Tryout:
                 ("Et spurgt beløb er nævnt", s.amount_stated)]
 
 
-def context_of(reply: Reply) -> Context:
-    """What a next message may refer to after this reply: its question and the documents it cited
-    (as the answer action keeps them in the `last_question` and `last_answer` slots)."""
-    cited = reply.answer.sources if reply.answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE) else []
-    return Context(reply.question, tuple(dict.fromkeys(s.file for s in cited)), tuple(s.passage for s in cited))
-
-
 def try_question(engine: Engine, question: str, previous: str | None = None) -> Tryout:
     """Reply to `question` as the answer action does (no NLU intent), after `previous` when given,
     and explain the decision."""
-    context = context_of(reply_to(engine, previous)) if previous else None
+    earlier = reply_to(engine, previous) if previous else None
+    context = Context.after(earlier.question, earlier.answer) if earlier else None
     reply = reply_to(engine, question, None, context)
     query = Query.parse(reply.question)
     searcher = engine.searcher()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
 from bot.language.query import Query
+from bot.schema import Answer, AnswerKind
 
 _FOLLOWUP_START = re.compile(
     r"^(?:og |men |samme |and |what about |how about |(?:hvad|hvordan) (?:sa )?(?:med|om|i) )"
@@ -42,6 +43,13 @@ class Context:
     question: str
     files: tuple[str, ...] = ()
     passages: tuple[str, ...] = ()
+
+    @classmethod
+    def after(cls, question: str, answer: Answer | None) -> "Context":
+        """What a next message may refer to after `answer` to `question`: the question, and the documents
+        and excerpts an answer or guidance cited (nothing of a decline or smalltalk)."""
+        cited = answer.sources if answer and answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE) else []
+        return cls(question, tuple(dict.fromkeys(s.file for s in cited)), tuple(s.passage for s in cited))
 
 
 def is_followup(message: Query | str) -> bool:

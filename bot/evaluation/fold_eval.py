@@ -30,7 +30,6 @@ from bot.evaluation.conversations import turn_right
 from bot.evaluation.retrieval import ANSWERABLE_KINDS, load_questions
 from bot.evaluation.sentence_fit import FOLDS, fold_of, tuning_items
 from bot.qa.engine import Engine
-from bot.schema import AnswerKind
 from bot.settings import PROJECT_ROOT, get_settings
 
 CONVERSATION_FILES = (PROJECT_ROOT / "tests" / "eval" / "tuning" / "conversations.jsonl",
@@ -93,15 +92,6 @@ def _reply(engine: Engine, message: str, intents: Intents, context: Context | No
     return reply_to(engine, message, intent if intent in ANSWER_INTENTS else None, context)
 
 
-def _context(reply: Reply) -> Context:
-    """What the next turn may refer to, as the action server keeps it."""
-    answer = reply.answer
-    if answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE):
-        return Context(reply.question, tuple(dict.fromkeys(s.file for s in answer.sources)),
-                       tuple(s.passage for s in answer.sources))
-    return Context(reply.question)
-
-
 def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: list[dict[str, Any]],
              intents: Intents) -> FoldCounts:
     """The per-fold counts of the questions and of the conversations' follow-up turns."""
@@ -115,7 +105,7 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: lis
         context = None
         for number, turn in enumerate(conversation["turns"]):
             reply = _reply(engine, turn["user"], intents, context)
-            context = _context(reply)
+            context = Context.after(reply.question, reply.answer)
             if number and turn["kind"] in ("factual", "guidance"):
                 _add(counts.followups, fold_of(conversation), turn_right(turn, as_messages(reply)))
     return counts
