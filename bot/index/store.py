@@ -79,6 +79,11 @@ class LoadedIndex:
         return corpus_gazetteer(self.chunks)
 
     @cached_property
+    def publishers(self) -> frozenset[str]:
+        """The organisations that publish the documents, as questions name them ("KL", "VIVE")."""
+        return frozenset().union(*(find_entities(p).organisations for p in {chunk.publisher for chunk in self.chunks}))
+
+    @cached_property
     def content_mask(self) -> np.ndarray:
         """For each row of `sentence_vectors`: whether the sentence says something of its own
         (`bot.language.analysis.content_sentences`), computed once per index."""

@@ -82,10 +82,10 @@ def _fill(candidate: _Candidate, total: int, own_limit: int) -> int:
     words, never letting the whole answer pass MAX_WORDS; returns the new total. Text garbled by
     extraction is never added as context (it may still be quoted when it states what was asked:
     5-fold CV of a penalty on it lost answers whose fact only garbled text states)."""
+    readable = [i for i, sentence in enumerate(candidate.sentences) if not is_garbled(sentence)]
     while _words(candidate.text) < own_limit:
-        options = [i for i in range(len(candidate.sentences)) if i not in candidate.picked
-                   and total + _words(candidate.sentences[i]) <= MAX_WORDS
-                   and not is_garbled(candidate.sentences[i])]
+        options = [i for i in readable if i not in candidate.picked
+                   and total + _words(candidate.sentences[i]) <= MAX_WORDS]
         if not options:
             break
         adjacent = {i for p in candidate.picked for i in (p - 1, p + 1)}

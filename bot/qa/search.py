@@ -10,7 +10,7 @@ import numpy as np
 from bot.index.store import LoadedIndex
 from bot.index.vectors import search_vectors
 from bot.language.analysis import analyse
-from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
+from bot.language.entities import Entities, chunk_places, entity_overlap
 from bot.language.query import Query
 from bot.schema import Hit
 
@@ -64,7 +64,6 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.weights = weights or FusionWeights()
-        self.publishers = frozenset().union(*(find_entities(p).organisations for p in {c.publisher for c in index.chunks}))
 
     def encode(self, question: Query | str) -> np.ndarray:
         """The question's query vector; raises `EmptyQuery` when it has no words."""
@@ -85,7 +84,7 @@ class Searcher:
     def search_vector(self, question: Query | str, vector: np.ndarray, k: int = 5) -> list[Hit]:
         """`search` with the query vector already computed."""
         query = Query.of(question)
-        lexical_all = self.index.lexical.scores(lexical_terms(query, self.publishers))
+        lexical_all = self.index.lexical.scores(lexical_terms(query, self.index.publishers))
         _, dense_ids = search_vectors(self.index.dense, vector, CANDIDATES)
         lexical_ids = np.argsort(-lexical_all)[:CANDIDATES]
         rows = np.unique(np.concatenate([dense_ids, lexical_ids[lexical_all[lexical_ids] > 0]]))
