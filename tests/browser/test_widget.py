@@ -15,11 +15,8 @@ import html
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -30,6 +27,8 @@ import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from websockets.sync.client import connect as websocket_connect
 
+from bot.ops.readiness import rasa_has_model
+from bot.ops.server_process import ServerProcess
 from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.servers
@@ -147,42 +146,26 @@ class RasaServer:
     def __init__(self, action_url: str, origins: list[str], run_dir: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.origins = origins
         self.run_dir = run_dir
-        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                    "ACTION_PORT": str(urlsplit(action_url).port), "TRACKER_DB": str(run_dir / "tracker.db")}
-        self.process: subprocess.Popen | None = None
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+               "ACTION_PORT": str(urlsplit(action_url).port), "TRACKER_DB": str(run_dir / "tracker.db")}
+        command = [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+                   "-p", str(self.port), "-m", "models/bot.tar.gz", "--endpoints", "endpoints.yml",
+                   "--credentials", "credentials.yml", "--cors", *origins]
+        self.server = ServerProcess(lambda: command, run_dir / "rasa.log", rasa_has_model(self.url),
+                                    popen={"cwd": ROOT, "env": env})
 
     def start(self, timeout: float = 240) -> None:
         """Start the server and wait until it has loaded its model."""
-        log = (self.run_dir / "rasa.log").open("a")
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-             "-p", str(self.port), "-m", "models/bot.tar.gz", "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--cors", *self.origins],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if requests.get(f"{self.url}/status", timeout=5).json().get("model_file"):
-                    return
-            except (requests.RequestException, ValueError):
-                pass
-            time.sleep(1)
-        self.stop()
-        pytest.fail("our own Rasa server did not start:\n" + (self.run_dir / "rasa.log").read_text()[-3000:])
+        try:
+            self.server.start(timeout)
+        except RuntimeError:
+            self.server.stop()
+            pytest.fail("our own Rasa server did not start:\n" + (self.run_dir / "rasa.log").read_text()[-3000:])
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, as on a restart) and wait until it is gone."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        self.server.stop()
 
 
 @pytest.fixture(scope="module")
