@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from wordfreq import zipf_frequency
+
 from bot.language.analysis import analyse
 from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
 from bot.language.query import Query
@@ -60,6 +62,8 @@ class RelevancePolicy:
 STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict=True, hedge_dense=1.01)
 # A worried professional asking how to notify names the child ("Emma"): that name is not the subject.
 GUIDANCE_POLICY = RelevancePolicy(names=False)
+# Zipf frequency (log10 per billion words) from which a name in an English question is an English word.
+ENGLISH_NAME_ZIPF = 3.3
 _SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
 # Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
 _LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
@@ -137,10 +141,18 @@ def _name_known(name: str, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
     return False
 
 
+def _english_name(name: str) -> bool:
+    """Every word of the name is an English word ("Copenhagen", "Danish Association"): the Danish
+    documents write it otherwise, so it cannot be looked up in them."""
+    return all(zipf_frequency(word.lower(), "en") >= ENGLISH_NAME_ZIPF for word in name.split())
+
+
 def names_known(query: Query, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
-    """Every name a Danish question uses ("Børns Vilkår", "FOA") is one the documents use.
-    Municipalities and organisations the bot knows are checked as entities instead."""
-    return all(_name_known(name, hits, terms) for name in query.names if analyse(name) and not find_entities(name))
+    """Every name the question uses ("Børns Vilkår", "FOA", "BUPL") is one the documents use; in an
+    English question only names that are no English words. Municipalities and organisations the bot
+    knows are checked as entities instead."""
+    return all(_name_known(name, hits, terms) for name in query.names
+               if analyse(name) and not find_entities(name) and not (query.english and _english_name(name)))
 
 
 def names_quoted(query: Query, hits: tuple[Hit, ...]) -> bool:
@@ -223,7 +235,7 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     if not kept:
         return Verdict(False, DeclineReason.NOT_CLOSE)
     answering = tuple(kept)
-    if policy.names and not english and not names_known(query, answering, terms):
+    if policy.names and not names_known(query, answering, terms):
         return Verdict(False, DeclineReason.UNKNOWN_NAME)
     if not names_quoted(query, answering):
         return Verdict(False, DeclineReason.QUOTE_MISSING)

@@ -131,6 +131,14 @@ def test_an_english_question_is_held_to_lower_dense_thresholds():
     assert not decide("Hvor meget investerede Herning i tidlig indsats?", [hit]).answerable  # Danish: 0.80
 
 
+def test_a_name_an_english_question_uses_must_be_known_unless_it_is_an_english_word():
+    sparring = _hit("Pædagoger i dagtilbud kan få faglig sparring fra en socialrådgiver.", dense=0.9)
+    unknown = decide("What does BUPL recommend about sparring for pedagogues?", [sparring])
+    assert not unknown.answerable and unknown.reason is DeclineReason.UNKNOWN_NAME
+    # "Danish" is an English word the Danish documents write otherwise: not looked up.
+    assert decide("What sparring can Danish pedagogues get?", [sparring]).answerable
+
+
 def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
     from bot.schema import DeclineReason
 
