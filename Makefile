@@ -29,7 +29,7 @@ INDEX_SOURCES := $(wildcard bot/documents/*.py bot/embedding/*.py bot/index/*.py
 	bot/language/sentences.py bot/language/text.py bot/schema.py
 WIDGET_ASSETS := bot/web/vendor/socket.io.min.js
 
-.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune folds fit lint clean console run-cluster bench-cluster
+.PHONY: help setup run test test-unit pytest validate test-nlu test-stories train ingest eval bench tune folds fit fit-decision lint clean console run-cluster bench-cluster
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -122,6 +122,9 @@ folds: $(INDEX)  ## offline answers per tuning fold (NLU_URL=http://127.0.0.1:50
 
 fit: $(INDEX)  ## cross-validate the sentence ranker on the tuning folds; keep a refit only for a gain
 	$(PY) -m bot.evaluation.sentence_fit --write
+
+fit-decision: $(INDEX)  ## cross-validate a fitted answer decision against the rules (NLU_URL as for folds)
+	$(PY) -m bot.evaluation.decision_fit --write $(if $(NLU_URL),--nlu-url $(NLU_URL))
 
 console: $(INDEX) $(WIDGET_ASSETS)  ## the consultants' web console: http://127.0.0.1:8090 (CONSOLE_PORT), docs/konsulent.md
 	@test -f bot/console/static/vendor/chart.umd.min.js || scripts/build-widget.sh

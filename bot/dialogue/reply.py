@@ -18,7 +18,7 @@ from bot.dialogue.suggestions import as_buttons, suggest
 from bot.documents.corpus import current_sources
 from bot.language.query import Query
 from bot.qa.engine import Engine
-from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY
+from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY, RelevancePolicy
 from bot.schema import Answer, AnswerKind
 
 NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
@@ -41,12 +41,17 @@ class Reply:
         return any(button["payload"] == GUIDE_START_PAYLOAD for button in self.buttons)
 
 
+def policy_for(intent: str | None) -> RelevancePolicy | None:
+    """The decision's policy for a message NLU gave `intent` (None: the default policy). A worried
+    professional's child is no subject; a message NLU takes for out of scope is answered only by a
+    passage sharing most of its subject."""
+    return {NOTIFICATION_INTENT: GUIDANCE_POLICY, OUT_OF_SCOPE_INTENT: STRICT_POLICY}.get(intent or "")
+
+
 def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
     """The engine's answer, with the decision's policy and the framing that NLU's intent asks for."""
-    if intent == NOTIFICATION_INTENT:
-        return as_guidance(engine.answer(query, GUIDANCE_POLICY))
-    # NLU takes the message for out of scope: only a passage sharing most of its subject may answer.
-    return engine.answer(query, STRICT_POLICY if intent == OUT_OF_SCOPE_INTENT else None)
+    answer = engine.answer(query, policy_for(intent))
+    return as_guidance(answer) if intent == NOTIFICATION_INTENT else answer
 
 
 def reply_to(engine: Engine, message: str, intent: str | None = None, context: Context | None = None) -> Reply:
