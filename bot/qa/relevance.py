@@ -4,7 +4,8 @@ A score threshold alone cannot separate near misses (right topic, wrong municipa
 year, or a subject the documents only mention by title), so the decision also checks that
 the municipalities and years asked about are the ones the passage speaks of, and that the
 question's own subject words occur in the passage (at least one, and a third of their weight
-unless the dense match is strong; rare words weigh more, see `bot.language.subject_terms`; the verb that
+unless the dense match is strong or the question is a follow-up answered from the documents of the
+answer it follows; rare words weigh more, see `bot.language.subject_terms`; the verb that
 frames the question, "siger", "anbefaler", is no subject word). A name the
 question quotes must occur in a passage, a name it uses ("Børns Vilkår", "FOA") must be one the
 documents use, municipalities asked for must be named, and an amount of money asked about must
@@ -199,7 +200,9 @@ def closeness(query: Query, hit: Hit, weights: dict[str, float], policy: Relevan
     compared = len(query.entities.municipalities) > 1 and entity_overlap(query.entities, hit.chunk) > 0
     # At least one subject word of a Danish question must occur in the passage.
     strong = hit.dense >= policy.strong_dense and coverage > 0
-    close = hit.dense >= policy.min_dense and (strong or coverage >= policy.min_term_coverage or compared)
+    # A follow-up about the answer just given, from that answer's documents: the topic is settled.
+    settled = query.leans_on_context and hit.chunk.file in query.context_files and not policy.strict
+    close = hit.dense >= policy.min_dense and (strong or coverage >= policy.min_term_coverage or compared or settled)
     return Closeness(coverage, strong, close)
 
 

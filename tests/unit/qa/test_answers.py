@@ -139,6 +139,18 @@ def test_a_name_an_english_question_uses_must_be_known_unless_it_is_an_english_w
     assert decide("What sparring can Danish pedagogues get?", [sparring]).answerable
 
 
+def test_a_follow_up_about_the_answer_just_given_is_answered_from_its_documents():
+    from bot.language.query import Query
+
+    pejlemaerker = _hit("Københavns Kommune har ti socialpolitiske pejlemærker. To gange om året fremlægges det "
+                        "for politikerne, hvordan det går.", "kbh.txt", dense=0.82)
+    previous = Query.parse("Hvilke indikatorer følger København?")
+    follow_up = Query.in_context(Query.parse("hvor tit følger de op?"), previous, ("kbh.txt",))
+    assert decide(follow_up, [pejlemaerker]).answerable  # the topic is settled by the answer before
+    elsewhere = Query.in_context(Query.parse("hvor tit følger de op?"), previous, ("andet.txt",))
+    assert not decide(elsewhere, [pejlemaerker]).answerable  # few subject words found, another document
+
+
 def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
     from bot.schema import DeclineReason
 
