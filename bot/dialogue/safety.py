@@ -27,10 +27,19 @@ _DANGER = [
     r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home", r"bruis",
     r"rør(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsår", r"brandmærke", r"cigaretmærke",
     r"touch(?:es|ed|ing)? (?:her|him) ", r"burn(?:s|ed)? on",
+    r"ikke tør (?:at )?(?:gå |komme )?hjem", r"(?:slår|slog|sparker|sparkede|tæsker) (?:sin|sit|sine)\b",
+    r"sex med", r"misbrug(?:er|te)? (?:hende|ham|barnet|dem)\b", r"sig selv ihjel", r"efterladt",
+    r"left alone", r"alone at home", r"skåret sig", r"skærer sig", r"bløder", r"cut (?:her|him|them)sel", r"bleeding",
+    r"\bburn(?:s|ed|t)? (?:her|his|him|the)\b", r"\bhit(?:s|ting)? (?:the|a) (?:baby|child|boy|girl|kids?)\b",
 ]
-# Signs that are dangerous together: an intoxicated parent about to drive with the child.
-_INTOXICATED = r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol)\b"
-_DRIVING = r"\b(?:kør|køre|kører|bil|bilen|drive|driving|car)\b"
+# Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
+_INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
+                r"(?:kan|kunne) (?:næsten |knap )?ikke stå)\b")
+_DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|car|bike|hente|henter|tage \w+ med|"
+            r"have \w+ med|udlevere)\b")
+# Violence heard or seen while it happens.
+_VIOLENCE = r"\b(?:slå|slår|slås|sparker|råber|hitting|beating|screaming)\b"
+_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|right now)\b"
 
 
 def fold_pattern(pattern: str) -> str:
@@ -38,14 +47,18 @@ def fold_pattern(pattern: str) -> str:
     return fold(pattern)
 
 
+# Pairs of signs that are a danger sign together.
+_TOGETHER = ((_INTOXICATED, _DRIVING), (_VIOLENCE, _HAPPENING))
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    return (re.compile("|".join(fold_pattern(p) for p in _DANGER)), re.compile(fold_pattern(_INTOXICATED)),
-            re.compile(fold_pattern(_DRIVING)))
+def _patterns() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]]:
+    pairs = tuple((re.compile(fold_pattern(first)), re.compile(fold_pattern(second))) for first, second in _TOGETHER)
+    return re.compile("|".join(fold_pattern(p) for p in _DANGER)), pairs
 
 
 def is_acute_danger(text: str) -> bool:
     """True when the message describes a child who may be in danger right now."""
     folded = folded_text(text)
-    danger, intoxicated, driving = _patterns()
-    return bool(danger.search(folded) or (intoxicated.search(folded) and driving.search(folded)))
+    danger, pairs = _patterns()
+    return bool(danger.search(folded)) or any(first.search(folded) and second.search(folded) for first, second in pairs)
