@@ -14,7 +14,7 @@ from bot.dialogue.followup import Context
 from bot.dialogue.reply import reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.safety import is_acute_danger
-from bot.schema import Answer
+from bot.schema import Answer, AnswerKind
 
 GUIDE_OFFERED = "guide_offered"
 
@@ -53,6 +53,10 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency:
         utter_emergency(dispatcher, tracker)
+        if reply.answer.kind is AnswerKind.NO_ANSWER:
+            # The documents do not answer a message about a child in danger: the emergency advice is the whole
+            # reply (a decline after it would only confuse), and it offers the guided notification flow.
+            return guide_offer(tracker, True)
     send(dispatcher, reply.answer, reply.buttons)
     return [SlotSet("last_question", reply.question), SlotSet("last_answer", reply.answer.payload()),
             *guide_offer(tracker, reply.offers_guide)]

@@ -77,6 +77,23 @@ def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advi
     assert _kinds(dispatcher) == ["utter_emergency"]
 
 
+def test_a_message_about_danger_the_documents_do_not_answer_gets_only_the_emergency_advice(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("min nabo råber og jeg kan høre børnene skrige lige nu", "out_of_scope", 0.6)
+    events = answer_question.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert _kinds(dispatcher) == ["utter_emergency"]  # no decline after it
+    assert [(e["name"], e["value"]) for e in events] == [("guide_offered", True)]
+
+
+def test_a_question_about_a_child_in_danger_gets_the_emergency_advice_then_the_answer(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("Min elev har blå mærker på armene. Hvordan skriver jeg en underretning?", "notification_help", 0.9)
+    answer_question.ActionAnswerQuestion().run(dispatcher, tracker, {})
+    assert _kinds(dispatcher) == ["utter_emergency", "guidance"]
+
+
 def test_the_guide_ends_after_the_danger_question_when_the_child_is_in_danger(actions):
     _, guide = actions
     form = guide.ValidateNotificationForm()
