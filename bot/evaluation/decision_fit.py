@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from bot.dialogue.reply import policy_for, reply_to
-from bot.evaluation.fold_eval import ANSWER_INTENTS, Intents, nlu_intents
+from bot.evaluation.fold_eval import Intents, nlu_intents, routed
 from bot.evaluation.report_docs import BENCHMARKS_DOC, write_section
 from bot.evaluation.retrieval import ANSWERABLE_KINDS
 from bot.evaluation.sentence_fit import FOLDS, fold_of, tuning_items
@@ -52,9 +52,9 @@ class Decision:
 
 def read_decision(engine: Engine, item: dict[str, Any], intent: str | None) -> Decision | None:
     """The question's signals and outcomes (None for a question without words)."""
-    routed = intent if intent in ANSWER_INTENTS else None
-    reply = reply_to(engine, item["question"], routed)
-    query, policy = Query.parse(item["question"]), policy_for(routed) or RelevancePolicy()
+    answer_intent = routed(intent)
+    reply = reply_to(engine, item["question"], answer_intent)
+    query, policy = Query.parse(item["question"]), policy_for(answer_intent) or RelevancePolicy()
     searcher, index = engine.searcher(), engine.index
     try:
         hits = searcher.search_vector(query, searcher.encode(query), engine.settings.top_k)

@@ -87,9 +87,13 @@ def nlu_intents(url: str | None, cache_file: Path = CACHE_FILE) -> Intents:
     return intent
 
 
+def routed(intent: str | None) -> str | None:
+    """The intent as the answer path sees it: one of `ANSWER_INTENTS`, else None (played as a question)."""
+    return intent if intent in ANSWER_INTENTS else None
+
+
 def _reply(engine: Engine, message: str, intents: Intents, context: Context | None = None) -> Reply:
-    intent = intents(message)
-    return reply_to(engine, message, intent if intent in ANSWER_INTENTS else None, context)
+    return reply_to(engine, message, routed(intents(message)), context)
 
 
 def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: list[dict[str, Any]],
