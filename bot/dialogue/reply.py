@@ -7,6 +7,7 @@ follow-up rewriting, then the engine's cited answer (or its decline).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,6 +49,13 @@ def policy_for(intent: str | None) -> RelevancePolicy | None:
     return {NOTIFICATION_INTENT: GUIDANCE_POLICY, OUT_OF_SCOPE_INTENT: STRICT_POLICY}.get(intent or "")
 
 
+def _out_of_scope_unfounded(message: Query, query: Query, vocabulary: Collection[str]) -> bool:
+    """NLU took an elliptical follow-up ("which years do they cover?") for out of scope, reading it without
+    the answer it follows: that verdict does not stand, unless the message brings a word the documents
+    never use ("hvad siger de om ældreplejen?"). English words are never the documents' words."""
+    return query.leans_on_context and (message.english or all(term in vocabulary for term in message.terms))
+
+
 def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
     """The engine's answer, with the decision's policy and the framing that NLU's intent asks for."""
     answer = engine.answer(query, policy_for(intent))
@@ -60,11 +68,14 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     A follow-up is read in the context of the previous answer (`bot.dialogue.followup`). Guidance
     ends by offering the guided flow; an answer or a decline offers related questions.
     """
-    query = Query.parse(message)
+    query = own = Query.parse(message)
+    vocabulary = engine.index.subject_terms.document_frequency
     if context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations):
         query = Query.parse(rewrite_followup(context.question, query))
     else:
-        query = in_context(query, context, engine.index.subject_terms.document_frequency)
+        query = in_context(query, context, vocabulary)
+    if intent == OUT_OF_SCOPE_INTENT and _out_of_scope_unfounded(own, query, vocabulary):
+        intent = None
     answer = _answer(engine, query, intent)
     if answer.kind is AnswerKind.GUIDANCE:
         answer = replace(answer, text=f"{answer.text}\n\n{GUIDE_OFFER}")

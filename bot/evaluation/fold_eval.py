@@ -50,12 +50,14 @@ class FoldCounts:
     answerable: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in range(FOLDS)])
     out_of_scope: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in range(FOLDS)])
     followups: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in range(FOLDS)])
+    later_declines: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in range(FOLDS)])
 
     def render(self) -> str:
         """One line per measure: each fold's right/total, then the sum."""
         lines = []
         for name, counts in (("answerable right", self.answerable), ("out of scope declined", self.out_of_scope),
-                             ("follow-up turns right", self.followups)):
+                             ("follow-up turns right", self.followups),
+                             ("later turns declined", self.later_declines)):
             folds = "  ".join(f"{right}/{total}" for right, total in counts)
             lines.append(f"{name:<22} {folds}  | {sum(c[0] for c in counts)}/{sum(c[1] for c in counts)}")
         return "\n".join(lines)
@@ -110,8 +112,9 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: lis
         for number, turn in enumerate(conversation["turns"]):
             reply = _reply(engine, turn["user"], intents, context)
             context = Context.after(reply.question, reply.answer)
-            if number and turn["kind"] in ("factual", "guidance"):
-                _add(counts.followups, fold_of(conversation), turn_right(turn, as_messages(reply)))
+            if number and turn["kind"] in ("factual", "guidance", "decline"):
+                measure = counts.later_declines if turn["kind"] == "decline" else counts.followups
+                _add(measure, fold_of(conversation), turn_right(turn, as_messages(reply)))
     return counts
 
 

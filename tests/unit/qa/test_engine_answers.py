@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from bot.dialogue.followup import Context
+from bot.dialogue.reply import _out_of_scope_unfounded, reply_to
+from bot.language.query import Query
 from bot.qa.declines import HEDGE_TEXT
 from bot.qa.engine import Engine
 from bot.qa.relevance import STRICT_POLICY, RelevancePolicy
@@ -47,3 +50,19 @@ def test_a_question_in_two_parts_is_answered_in_both_from_two_documents(fixture_
     assert {source.file for source in answer.sources} == {"skolesocialraadgivere.txt", "dagpleje.md"}
     body = answer.text.split("\n\nKilde")[0]
     assert body.count("Siden 2019 har alle skoler") == 1
+
+
+def test_an_elliptical_followup_nlu_took_for_out_of_scope_is_read_in_context(fixture_index: Path, embedder):
+    engine = _engine(fixture_index, embedder)
+    context = Context.after("Hvad koster ordningen med socialrådgivere på skolerne?",
+                            engine.answer("Hvad koster ordningen med socialrådgivere på skolerne?"))
+    assert context.files == ("skolesocialraadgivere.txt",)
+    followup = reply_to(engine, "and what did it save?", "out_of_scope", context)
+    assert followup.answer.kind is AnswerKind.ANSWER and "5,1 mio. kr." in followup.answer.text
+    # A word the documents never use keeps NLU's verdict (the strict policy).
+    vocabulary = engine.index.subject_terms.document_frequency
+    own = Query.parse("hvad siger de om ældreplejen?")
+    assert not _out_of_scope_unfounded(own, Query.in_context(own, Query.parse(context.question)), vocabulary)
+    own = Query.parse("og anbringelserne?")
+    assert _out_of_scope_unfounded(own, Query.in_context(own, Query.parse(context.question)), vocabulary)
+    assert not _out_of_scope_unfounded(own, own, vocabulary)  # not read in context: NLU's verdict stands
