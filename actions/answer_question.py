@@ -46,12 +46,13 @@ def conversation_context(tracker: Tracker) -> Context | None:
     return Context.after(question, Answer.from_payload(payload) if isinstance(payload, dict) else None)
 
 
-def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Answer the latest user message from the documents (see `ActionAnswerQuestion`)."""
+def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False) -> list[EventType]:
+    """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
+    emergency advice first even when the acute-danger net does not fire."""
     message = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
-    if reply.emergency:
+    if reply.emergency or emergency:
         utter_emergency(dispatcher, tracker)
         if reply.answer.kind is AnswerKind.NO_ANSWER:
             # The documents do not answer a message about a child in danger: the emergency advice is the whole
@@ -81,7 +82,9 @@ class ActionAcuteConcern(Action):
     """A message NLU takes for a child in acute danger: the emergency advice first, at once.
 
     When NLU is unsure and the message has no danger words (e.g. "Hvad er Københavns mål for
-    udsatte 17-årige?"), it is answered as the question it is instead.
+    udsatte 17-årige?"), it is answered as the question it is instead. When NLU is sure but the message
+    has no danger words ("Findes der eksempler på, at borgere driver et tilbud, kommunen ville lukke?"),
+    the advice comes first and the documents' answer, if they have one, after it.
     """
 
     def name(self) -> str:
@@ -89,8 +92,8 @@ class ActionAcuteConcern(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-        sure = confidence >= engine().settings.acute_min_confidence
-        if sure or is_acute_danger(tracker.latest_message.get("text") or ""):
+        if is_acute_danger(tracker.latest_message.get("text") or ""):
             utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
-        return answer_latest_message(dispatcher, tracker)
+        sure = confidence >= engine().settings.acute_min_confidence
+        return answer_latest_message(dispatcher, tracker, emergency=sure)

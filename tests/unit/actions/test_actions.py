@@ -69,6 +69,16 @@ def test_an_unsure_acute_concern_without_danger_words_is_answered_as_a_question(
     assert _kinds(dispatcher) == ["answer"]
 
 
+def test_a_sure_acute_concern_without_danger_words_gets_the_advice_then_the_documents_answer(actions):
+    answer_question, _ = actions
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker("Findes der eksempler på, at borgere selv driver et tilbud, kommunen ville lukke?",
+                       "acute_concern", 0.95)
+    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    assert _kinds(dispatcher) == ["utter_emergency", "answer"]
+    assert "frivillige" in dispatcher.messages[1]["text"]
+
+
 def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advice(actions):
     answer_question, _ = actions
     dispatcher = CollectingDispatcher()
