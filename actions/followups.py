@@ -14,6 +14,7 @@ from actions.answer_question import answer_latest_message, conversation_context
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.followup import Context
+from bot.language.analysis import analyse
 from bot.qa.citation import with_excerpts
 from bot.qa.compose import shorten
 from bot.schema import Answer, AnswerKind
@@ -21,10 +22,14 @@ from bot.schema import Answer, AnswerKind
 NOTHING_YET = "Jeg har ikke givet dig et svar fra dokumenterne endnu. Stil gerne et spørgsmål."
 
 
+FROM_DOCUMENTS = frozenset({AnswerKind.ANSWER.value, AnswerKind.GUIDANCE.value})
+
+
 def _last_answer(tracker: Tracker) -> Answer | None:
-    """The last answer from the documents in this conversation (the `last_answer` slot), if any."""
+    """The last answer from the documents in this conversation (the `last_answer` slot: an answer or notification
+    guidance, both cited), if any."""
     payload = tracker.get_slot("last_answer")
-    if not isinstance(payload, dict) or payload.get("kind") != AnswerKind.ANSWER.value:
+    if not isinstance(payload, dict) or payload.get("kind") not in FROM_DOCUMENTS:
         return None
     return Answer.from_payload(payload)
 
@@ -53,11 +58,11 @@ class _AboutTheLastAnswer(Action, ABC):
         if last is None or context is None:
             send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
             return []
-        return self.respond(dispatcher, last, context)
+        return self.respond(dispatcher, last, context, tracker.latest_message.get("text") or "")
 
     @abstractmethod
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
-        """Reply about `last`, the answer to `context.question`."""
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
+        """Reply to `message` about `last`, the answer to `context.question`."""
 
 
 class ActionAnswerShorter(_AboutTheLastAnswer):
@@ -66,9 +71,19 @@ class ActionAnswerShorter(_AboutTheLastAnswer):
     def name(self) -> str:
         return "action_answer_shorter"
 
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
         send(dispatcher, shorten(context.question, last))
         return []
+
+
+# The words that ask for more ("kan du uddybe?", "fortæl mere", "tell me more"), as the analyser sees them.
+_ASKING_FOR_MORE = frozenset(analyse("uddybe uddyb uddybende fortæl fortælle mere forklar forklare nærmere gerne "
+                                     "lidt venligst elaborate tell me more explain detail details please can could you"))
+
+
+def _names_a_part(message: str) -> bool:
+    """Whether a request for more names what it wants more of ("uddyb det med forældrene")."""
+    return any(term not in _ASKING_FOR_MORE for term in analyse(message))
 
 
 class ActionAnswerMore(_AboutTheLastAnswer):
@@ -77,7 +92,13 @@ class ActionAnswerMore(_AboutTheLastAnswer):
     def name(self) -> str:
         return "action_answer_more"
 
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if _names_a_part(tracker.latest_message.get("text") or "") and _last_answer(tracker) is not None:
+            # "kan du uddybe det med forældrene?": a question about that part, answered in the answer's context.
+            return answer_latest_message(dispatcher, tracker)
+        return super().run(dispatcher, tracker, domain)
+
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
         more = engine().elaborate(context.question, context.files, context.passages)
         send(dispatcher, more)
         if more.kind is not AnswerKind.ANSWER:

@@ -16,6 +16,7 @@ from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.language.question_parts import split_question
+from bot.language.sentences import split_sentences
 from bot.qa.compose import SentenceScorer, combine, compose_answer
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
@@ -40,6 +41,12 @@ def adjacent_hits(index: LoadedIndex, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
     best, taken = hits[0], {hit.row for hit in hits}
     return tuple(Hit(index.chunks[row], best.score - ADJACENT_SCORE_GAP, best.dense, best.lexical, best.rank, row)
                  for row in index.adjacent_rows(best.row) if row not in taken)
+
+
+def _shown(hit: Hit, said: Collection[str]) -> bool:
+    """Whether an excerpt shown before came from this passage (one of its sentences is in it)."""
+    text = " ".join(hit.chunk.text.split())
+    return any(sentence in text for sentence in said)
 
 
 class Engine:
@@ -151,8 +158,10 @@ class Engine:
         query = Query.of(question)
         searcher = self.searcher()
         vector = searcher.encode(query)
+        said = {" ".join(sentence.split()) for passage in seen for line in passage.split("\n")
+                for sentence in split_sentences(line)}
         unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
-                       if hit.chunk.file in files and not any(passage in hit.chunk.text for passage in seen))
+                       if hit.chunk.file in files and not _shown(hit, said))
         if not unseen:
             return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
         return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector),

@@ -125,3 +125,33 @@ def test_the_guides_result_cites_documents_and_clears_its_answers(actions):
     assert result["kind"] == "guidance" and result["sources"] and "Tjekliste" in result["text"]
     assert {e["name"]: e["value"] for e in events} == {
         "child_in_danger": None, "had_sparring": None, "parents_can_join": None, "guide_offered": None}
+
+
+def test_elaborating_and_naming_the_sources_work_after_notification_guidance(actions):
+    from actions import followups
+    from bot.dialogue.reply import reply_to
+    from bot.schema import AnswerKind
+
+    question = "Hvordan skriver jeg en god underretning om en elev?"
+    guidance = reply_to(followups.engine(), question, "notification_help").answer
+    assert guidance.kind is AnswerKind.GUIDANCE and guidance.sources
+    slots = {"last_question": question, "last_answer": guidance.payload()}
+    said = [line.strip("- ") for source in guidance.sources for line in source.passage.split("\n")]
+
+    # "kan du uddybe?": the next part of the same documents, none of the sentences shown before again.
+    more = CollectingDispatcher()
+    events = followups.ActionAnswerMore().run(more, _tracker("kan du uddybe?", "ask_elaborate", 1.0, slots), {})
+    assert _kinds(more) == ["answer"]
+    assert more.messages[0]["custom"]["sources"][0]["file"] in {source.file for source in guidance.sources}
+    assert not any(line and line in more.messages[0]["text"] for line in said)
+    assert events and events[0]["name"] == "last_answer"
+
+    # "kan du uddybe det med forældrene?": the part about the parents, answered in the guidance's context.
+    parents = CollectingDispatcher()
+    followups.ActionAnswerMore().run(parents, _tracker("kan du uddybe det med forældrene?", "ask_elaborate", 1.0, slots),
+                                     {})
+    assert _kinds(parents) == ["answer"] and "forældre" in parents.messages[0]["text"].lower()
+
+    source = CollectingDispatcher()
+    followups.ActionAnswerSource().run(source, _tracker("hvor står det?", "ask_answer_source", 1.0, slots), {})
+    assert source.messages[0]["text"].startswith("Svaret kommer fra:")
