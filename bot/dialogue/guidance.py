@@ -21,6 +21,9 @@ NOTIFICATION_CHECKLIST = (
     "- Inddrag så vidt muligt forældrene, fx i en dialogbaseret underretning, medmindre det kan skade barnet.\n"
     "- Skriv ikke barnets navn eller CPR-nummer her i chatten."
 )
+# Declines that stay plain for a professional too: a rule of law the documents don't state, and what an
+# organisation or programme the documents never name says ("Hvad mener Børns Vilkår om underretninger?").
+PLAIN_DECLINES = frozenset({DeclineReason.LEGAL, DeclineReason.UNKNOWN_NAME})
 GUIDE_OFFER = "Vil du have hjælp trin for trin til din underretning?"
 GUIDE_BUTTON = "Ja, guid mig trin for trin"
 GUIDE_START_PAYLOAD = "/start_notification_guide"
@@ -47,7 +50,7 @@ def as_guidance(answer: Answer) -> Answer:
     is still declined plainly)."""
     if answer.kind is AnswerKind.ANSWER:
         return replace(answer, kind=AnswerKind.GUIDANCE, text=f"{answer.text}\n\n{NOTIFICATION_CHECKLIST}")
-    if answer.kind is AnswerKind.NO_ANSWER and answer.reason is not DeclineReason.LEGAL:
+    if answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES:
         return Answer(AnswerKind.GUIDANCE, NOTIFICATION_CHECKLIST)
     return answer
 

@@ -7,6 +7,7 @@ follow-up rewriting, then the engine's cited answer (or its decline).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +26,9 @@ from bot.schema import Answer, AnswerKind
 NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FOLLOWUP_INTENT = "followup_municipality"
+# A question for someone's view of a subject ("Hvad mener / siger / anbefaler X om ...?").
+_ASKS_VIEW = re.compile(r"\b(mener|mente|siger|sagde|anbefaler|anbefalede|synes|foreslår|thinks?|says?|recommends?)\b",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,13 @@ class Reply:
         return any(button["payload"] == GUIDE_START_PAYLOAD for button in self.buttons)
 
 
-def policy_for(intent: str | None) -> RelevancePolicy | None:
+def policy_for(intent: str | None, message: str = "") -> RelevancePolicy | None:
     """The decision's policy for a message NLU gave `intent` (None: the default policy). A worried
-    professional's child is no subject; a message NLU takes for out of scope is answered only by a
-    passage sharing most of its subject."""
+    professional's child is no subject, unless the message asks for someone's view ("Hvad mener Børns
+    Vilkår om underretninger?": then the name must be one the documents use); a message NLU takes for out
+    of scope is answered only by a passage sharing most of its subject."""
+    if intent == NOTIFICATION_INTENT and _ASKS_VIEW.search(message):
+        return None
     return {NOTIFICATION_INTENT: GUIDANCE_POLICY, OUT_OF_SCOPE_INTENT: STRICT_POLICY}.get(intent or "")
 
 
@@ -58,7 +65,7 @@ def _out_of_scope_unfounded(message: Query, query: Query, vocabulary: Collection
 
 def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
     """The engine's answer, with the decision's policy and the framing that NLU's intent asks for."""
-    answer = engine.answer(query, policy_for(intent))
+    answer = engine.answer(query, policy_for(intent, query.text))
     return as_guidance(answer) if intent == NOTIFICATION_INTENT else answer
 
 

@@ -54,7 +54,7 @@ def read_decision(engine: Engine, item: dict[str, Any], intent: str | None) -> D
     """The question's signals and outcomes (None for a question without words)."""
     answer_intent = routed(intent)
     reply = reply_to(engine, item["question"], answer_intent)
-    query, policy = Query.parse(item["question"]), policy_for(answer_intent) or RelevancePolicy()
+    query, policy = Query.parse(item["question"]), policy_for(answer_intent, item["question"]) or RelevancePolicy()
     searcher, index = engine.searcher(), engine.index
     try:
         hits = searcher.search_vector(query, searcher.encode(query), engine.settings.top_k)

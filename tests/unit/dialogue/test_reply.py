@@ -1,0 +1,36 @@
+"""The reply path on the real corpus index: guidance for a worried professional, and its plain declines."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.reply import policy_for, reply_to
+from bot.qa.engine import Engine
+from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY
+from bot.schema import AnswerKind, DeclineReason
+from bot.settings import get_settings
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(get_settings())
+
+
+def test_the_policy_follows_the_intent_and_a_question_for_a_view():
+    assert policy_for("notification_help", "Hvordan skriver jeg en underretning om Emma?") is GUIDANCE_POLICY
+    assert policy_for("notification_help", "Hvad mener Børns Vilkår om underretninger?") is None
+    assert policy_for("out_of_scope", "Hvad siger KL om lærernes arbejdstid?") is STRICT_POLICY
+    assert policy_for("ask_question") is None
+
+
+def test_a_child_named_in_full_still_gets_guidance(engine: Engine):
+    reply = reply_to(engine, "Jeg er bekymret for Emma Hansen i min gruppe. Hvordan skriver jeg en underretning?",
+                     "notification_help")
+    assert reply.answer.kind is AnswerKind.GUIDANCE and reply.answer.sources
+
+
+@pytest.mark.parametrize("message", ["Hvad mener Børns Vilkår om underretninger?",
+                                     "Hvad siger Danske Regioner om børne- og ungdomspsykiatrien?"])
+def test_the_view_of_an_organisation_the_documents_never_name_is_declined_plainly(engine: Engine, message: str):
+    reply = reply_to(engine, message, "notification_help")
+    assert reply.answer.kind is AnswerKind.NO_ANSWER and reply.answer.reason is DeclineReason.UNKNOWN_NAME
