@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
+from bot.language.entities import find_entities
 from bot.language.query import Query
 from bot.schema import Answer, AnswerKind
 
@@ -33,6 +34,8 @@ _WEAK_POINTERS = frozenset("det den de der dette denne disse samme that there th
 # The verbs and question words that frame a follow-up carry no subject of their own.
 _FRAME_TERMS = frozenset(analyse("hvornår hvem hvor hvad hvilke hvorfor hvordan mange meget siden givet betydet "
                                  "uddybe fortæl mere get got did when who what how many much"))
+# "og hvad siger KL?" asks the previous question of KL: asking for a view is no question of its own.
+_VIEW_TERMS = frozenset(analyse("siger mener anbefaler synes say says think thinks"))
 MAX_CONTEXT_WORDS = 60  # a chain of follow-ups keeps the most recent words of its context
 
 
@@ -59,6 +62,17 @@ def is_followup(message: Query | str) -> bool:
     entities = message.entities
     named = entities.municipalities or entities.organisations
     return bool(named) and len(folded.split()) <= _MAX_FOLLOWUP_WORDS and bool(_FOLLOWUP_START.match(folded + " "))
+
+
+def asks_its_own(message: Query, vocabulary: Collection[str]) -> bool:
+    """Whether a message naming a new place or organisation asks a question of its own ("og hvad sparede
+    Aabenraa?") rather than the previous one again ("og Aarhus?", "hvad med KL?"): a word of the documents
+    besides the names and the words that frame a question."""
+    entities = message.entities
+    named = frozenset(analyse(" ".join([*entities.municipalities, *entities.organisations,
+                                  *(word for word in message.words if find_entities(word))])))
+    frame = _FRAME_TERMS | _VIEW_TERMS | named
+    return any(term in vocabulary and term not in frame for term in message.terms)
 
 
 def rewrite_followup(previous: Query | str, message: Query | str) -> str:
@@ -105,7 +119,7 @@ def in_context(message: Query, context: Context | None, vocabulary: Collection[s
     if context is None or not context.question:
         return message
     previous = Query.parse(" ".join(context.question.split()[-MAX_CONTEXT_WORDS:]))
-    if is_followup(message):
+    if is_followup(message) and not asks_its_own(message, vocabulary):
         return Query.parse(rewrite_followup(previous, message))
     if is_elliptical(message, previous, vocabulary):
         return Query.in_context(message, previous, context.files)

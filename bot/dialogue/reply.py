@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue.followup import Context, in_context, rewrite_followup
+from bot.dialogue.followup import Context, asks_its_own, in_context, rewrite_followup
 from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
 from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
@@ -77,7 +77,8 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     """
     query = own = Query.parse(message)
     vocabulary = engine.index.subject_terms.document_frequency
-    if context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations):
+    if (context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations)
+            and not asks_its_own(query, vocabulary)):
         query = Query.parse(rewrite_followup(context.question, query))
     else:
         query = in_context(query, context, vocabulary)

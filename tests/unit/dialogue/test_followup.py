@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue.followup import Context, in_context, is_followup, rewrite_followup
+from bot.dialogue.followup import Context, asks_its_own, in_context, is_followup, rewrite_followup
 from bot.dialogue.routing import asks_the_documents
 from bot.language.analysis import analyse
 from bot.language.query import Query
@@ -44,6 +44,18 @@ def test_a_new_place_asks_the_previous_question_again_and_nothing_without_contex
     herning = Context("Hvad har Herning investeret?", ("000.txt",))
     assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).text == "Hvad har Aarhus investeret?"
     assert in_context(Query.parse("siden hvornår?"), None, VOCABULARY) == Query.parse("siden hvornår?")
+
+
+@pytest.mark.parametrize(("message", "own"), [("og hvad har Aarhus investeret?", True), ("og Aarhus?", False),
+                                              ("og hvad med Aarhus?", False), ("og hvad siger KL?", False),
+                                              ("hvad med familierne i Aarhus?", True)])
+def test_a_new_place_with_a_question_of_its_own_is_asked_as_it_stands(message: str, own: bool):
+    herning = Context("Hvor mange penge har Herning brugt på projektet?", ("000.txt",))
+    query = in_context(Query.parse(message), herning, VOCABULARY)
+    assert asks_its_own(Query.parse(message), VOCABULARY) is own
+    assert (query.text == message) is own and not query.leans_on_context
+    if own:
+        assert query.context_files == ("000.txt",)
 
 
 @pytest.mark.parametrize(("message", "follows", "expected"), [
