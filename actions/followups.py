@@ -22,6 +22,21 @@ from bot.schema import Answer, AnswerKind
 NOTHING_YET = "Jeg har ikke givet dig et svar fra dokumenterne endnu. Stil gerne et spørgsmål."
 
 
+# The words that ask where an answer comes from ("hvem står bag?", "hvor står det?", "where is that from?").
+_ASKING_FOR_THE_SOURCE = frozenset(analyse(
+    "hvem hvor hvad hvilken hvilket står stå bag skrevet skrev skriver lavet lavede udgivet udgav udgiver kommer "
+    "fra kilde kilden kilder dokument dokumentet dokumenter svaret oplysningen oplysningerne læse læst finde link "
+    "tal tallene tallet forfatter afsender who wrote written where from source sources document documents author "
+    "figures numbers made by is that this it come comes organisation organisationen siger sagde sagt says said "
+    "organization publisher which what whose the a an of behind does do did you find found get got"))
+
+
+def _names_something(message: str, asking: frozenset[str]) -> bool:
+    """Whether the message names something besides the words that ask ("uddyb det med forældrene", "hvem skrev
+    forordet?"): then it is a question about that, not about the last answer as a whole."""
+    return any(term not in asking for term in analyse(message))
+
+
 FROM_DOCUMENTS = frozenset({AnswerKind.ANSWER.value, AnswerKind.GUIDANCE.value})
 
 
@@ -42,7 +57,8 @@ class ActionAnswerSource(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = _last_answer(tracker)
-        if last is None:  # e.g. "er 97% fra Herning eller Odense?": a question in its own right
+        # "er 97% fra Herning eller Odense?", "hvem skrev forordet?": a question in its own right.
+        if last is None or _names_something(tracker.latest_message.get("text") or "", _ASKING_FOR_THE_SOURCE):
             return answer_latest_message(dispatcher, tracker)
         text = "Svaret kommer fra:\n" + with_excerpts(last.sources)
         send(dispatcher, Answer(AnswerKind.ANSWER, text, last.sources, last.confidence))
@@ -81,11 +97,6 @@ _ASKING_FOR_MORE = frozenset(analyse("uddybe uddyb uddybende fortæl fortælle m
                                      "lidt venligst elaborate tell me more explain detail details please can could you"))
 
 
-def _names_a_part(message: str) -> bool:
-    """Whether a request for more names what it wants more of ("uddyb det med forældrene")."""
-    return any(term not in _ASKING_FOR_MORE for term in analyse(message))
-
-
 class ActionAnswerMore(_AboutTheLastAnswer):
     """"Kan du uddybe?": the next most relevant part of the documents the last answer came from."""
 
@@ -93,7 +104,7 @@ class ActionAnswerMore(_AboutTheLastAnswer):
         return "action_answer_more"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if _names_a_part(tracker.latest_message.get("text") or "") and _last_answer(tracker) is not None:
+        if _names_something(tracker.latest_message.get("text") or "", _ASKING_FOR_MORE) and _last_answer(tracker):
             # "kan du uddybe det med forældrene?": a question about that part, answered in the answer's context.
             return answer_latest_message(dispatcher, tracker)
         return super().run(dispatcher, tracker, domain)

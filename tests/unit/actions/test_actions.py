@@ -155,3 +155,21 @@ def test_elaborating_and_naming_the_sources_work_after_notification_guidance(act
     source = CollectingDispatcher()
     followups.ActionAnswerSource().run(source, _tracker("hvor står det?", "ask_answer_source", 1.0, slots), {})
     assert source.messages[0]["text"].startswith("Svaret kommer fra:")
+
+
+def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_answered(actions):
+    from actions import followups
+    from bot.dialogue.reply import reply_to
+
+    question = "Hvad handler KLs udspil Investér før det sker om?"
+    answer = reply_to(followups.engine(), question, "ask_question").answer
+    slots = {"last_question": question, "last_answer": answer.payload()}
+
+    source = CollectingDispatcher()
+    followups.ActionAnswerSource().run(source, _tracker("hvem står bag?", "ask_answer_source", 0.9, slots), {})
+    assert source.messages[0]["text"].startswith("Svaret kommer fra:") and "KL" in source.messages[0]["text"]
+
+    foreword = CollectingDispatcher()
+    followups.ActionAnswerSource().run(foreword, _tracker("hvem skrev forordet?", "ask_answer_source", 0.9, slots), {})
+    text = foreword.messages[0]["text"]
+    assert not text.startswith("Svaret kommer fra:") and "Forord" in text  # the foreword itself, as a question
