@@ -29,6 +29,9 @@ _ASKED_SHAPES = [
 _ASKS_HOW_MUCH = re.compile(r"\b(hvor (meget|mange)|how (much|many))\b", re.IGNORECASE)
 _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb\w*|budget\w*|money|saved?|cost)\b",
                          re.IGNORECASE)
+# "Hvad kostede ordningen?", "Hvad investerede Herning?", "... i kroner?": asks for an amount of money too.
+_ASKS_COST = re.compile(r"\b((hvad|what)\s+(koster|kostede|investerer|investerede|costs?|did\s+\w+(\s+\w+)?\s+"
+                        r"(cost|invest))|i\s+kroner|in\s+kroner)\b", re.IGNORECASE)
 # "Hvilke kommuner fik penge fra puljen?" asks for the names of municipalities.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 
@@ -66,7 +69,7 @@ class Query:
             names=tuple(names(text)),
             english=looks_english(text),
             wanted_shapes=tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(text)),
-            asks_amount=bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text)),
+            asks_amount=bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text) or _ASKS_COST.search(text)),
             asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
         )
 

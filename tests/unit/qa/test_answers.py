@@ -8,6 +8,7 @@ import numpy as np
 
 from bot.language.analysis import analyse
 from bot.language.detect import looks_english
+from bot.language.query import Query
 from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
@@ -33,9 +34,9 @@ def test_decline_when_no_passage_speaks_of_the_municipality():
 
 
 def test_decline_when_the_year_is_not_in_the_document():
-    verdict = decide("Hvad investerede Herning i 2022?", [HERNING], {"herning.txt": frozenset({2016})})
+    verdict = decide("Hvordan investerede Herning i 2022?", [HERNING], {"herning.txt": frozenset({2016})})
     assert not verdict.answerable
-    assert decide("Hvad investerede Herning i 2016?", [HERNING], {"herning.txt": frozenset({2016})}).answerable
+    assert decide("Hvordan investerede Herning i 2016?", [HERNING], {"herning.txt": frozenset({2016})}).answerable
 
 
 def test_decline_when_no_subject_word_occurs():
@@ -197,6 +198,12 @@ def test_an_amount_of_money_asked_about_must_be_stated_for_the_year_asked():
     odense = _hit("I Odense har 97% af skolerne oplevet en positiv effekt af socialrådgivere på skolerne.", "odense.txt")
     assert not decide("Hvor mange penge har Odense sparet med socialrådgivere på skolerne?", [odense]).answerable
     assert decide("Hvor mange af skolerne i Odense har oplevet en positiv effekt?", [odense]).answerable
+    # A verb of money after "hvad", or "i kroner", asks for an amount as well; "hvad brugte de pengene til?" does not.
+    assert not decide("Hvad kostede socialrådgiverne på skolerne i Odense?", [odense]).answerable
+    assert not decide("Hvad sparede Odense på socialrådgivere på skolerne i kroner?", [odense]).answerable
+    assert decide("Hvad investerede Herning?", [HERNING]).answerable
+    assert not Query.parse("Hvad brugte Aabenraa pengene til?").asks_amount
+    assert Query.parse("What did the project cost?").asks_amount
 
 
 def test_a_quoted_name_must_be_in_a_passage_all_its_words_together():
