@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from bot.language.analysis import analyse
@@ -26,6 +28,7 @@ from bot.language.query import Query
 EVERYDAY_ZIPF = 3.5
 EVERYDAY_WEIGHT = 0.5
 MIN_COMPOUND_PART = 5  # shorter terms are not looked for inside compounds
+MIN_TYPO_TERM = 5  # shorter terms the corpus lacks are not taken for misspellings of its terms
 
 
 def contains_term(term: str, vocabulary: Iterable[str]) -> bool:
@@ -73,9 +76,20 @@ class SubjectTerms:
             elif contains_term(term, self.document_frequency):
                 compounds = sum(n for known, n in self.document_frequency.items() if term in known)
                 weights[term] = self._idf(compounds)
-            else:
+            elif _everyday(word) or (fix := self.misspelt(term)) is None:
                 weights[term] = EVERYDAY_WEIGHT if not strict and _everyday(word) else self._idf(0)
+            elif fix not in weights and fix not in ignored:
+                weights[fix] = self._idf(self.document_frequency[fix])
         return weights
+
+    def misspelt(self, term: str) -> str | None:
+        """The corpus term a term the corpus lacks is a misspelling of ("underetn" for "underretn"): one edit
+        away, and the term long enough for one edit to be a slip (the most frequent such term)."""
+        if len(term) < MIN_TYPO_TERM:
+            return None
+        close = process.extract(term, self.document_frequency.keys(), scorer=Levenshtein.distance, score_cutoff=1,
+                                limit=None)
+        return max(close, key=lambda match: (self.document_frequency[match[0]], match[0]))[0] if close else None
 
     def coverage(self, question: Query | str, passage: str, ignore: Iterable[str] = (), strict: bool = False) -> float:
         """Weighted share of the question's subject terms found in the passage (1.0 when it has none)."""

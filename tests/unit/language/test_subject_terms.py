@@ -33,3 +33,13 @@ def test_a_question_without_subject_words_is_fully_covered():
 def test_strict_weighs_every_word_the_corpus_lacks_fully():
     question = "hvad koster det at betale en pizza?"
     assert TERMS.coverage(question, PASSAGES[0], strict=True) < TERMS.coverage(question, PASSAGES[0])
+
+
+def test_a_misspelt_word_counts_as_the_corpus_word_it_misspells():
+    notification = "En underretning beskriver det, man har set og hørt, og sendes til kommunen."
+    terms = SubjectTerms.from_texts([*PASSAGES, notification])
+    assert terms.coverage("hvordan skriver jeg en underetning?", notification) > 0.5  # one letter missing
+    assert terms.coverage("hvordan skriver jeg en underetning?", PASSAGES[0]) < 0.34
+    # Short terms, and words the corpus lacks that are not one edit from its words, stay what they are.
+    assert terms.misspelt("tat") is None and terms.misspelt("restskat") is None
+    assert terms.coverage("hvad koster restskat?", PASSAGES[0]) < 0.34
