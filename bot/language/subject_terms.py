@@ -23,11 +23,15 @@ from wordfreq import zipf_frequency
 
 from bot.language.analysis import analyse
 from bot.language.query import Query
+from bot.language.text import fold
 
 # Zipf frequency (log10 per billion words) from which an unknown word is everyday Danish.
 EVERYDAY_ZIPF = 3.5
 EVERYDAY_WEIGHT = 0.5
 MIN_COMPOUND_PART = 5  # shorter terms are not looked for inside compounds
+# "få" (get), the most bleached Danish verb, frames a question ("Hvad fik Herning ud af ...?", "Hvad får man?")
+# without being its subject: its forms as users type them, folded.
+FRAME_VERBS = frozenset(fold(word) for word in "få får fik fået faa faar faaet".split())
 MIN_TYPO_TERM = 5  # shorter terms the corpus lacks are not taken for misspellings of its terms
 
 
@@ -68,7 +72,7 @@ class SubjectTerms:
         weights: dict[str, float] = {}
         for word in Query.of(question).words:
             terms = analyse(word)
-            if not terms or terms[0].isdigit() or terms[0] in ignored or terms[0] in weights:
+            if not terms or terms[0].isdigit() or terms[0] in ignored or terms[0] in weights or fold(word) in FRAME_VERBS:
                 continue
             term = terms[0]
             if term in self.document_frequency:

@@ -43,3 +43,8 @@ def test_a_misspelt_word_counts_as_the_corpus_word_it_misspells():
     # Short terms, and words the corpus lacks that are not one edit from its words, stay what they are.
     assert terms.misspelt("tat") is None and terms.misspelt("restskat") is None
     assert terms.coverage("hvad koster restskat?", PASSAGES[0]) < 0.34
+
+
+def test_the_verb_get_frames_a_question_without_being_its_subject():
+    assert "fik" not in TERMS.weights("Hvad fik Herning ud af familien?")
+    assert TERMS.weights("hvad har de faaet ud af det") == {} and TERMS.weights("hvad fik de?") == {}
