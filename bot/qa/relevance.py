@@ -65,9 +65,13 @@ STRICT_POLICY = RelevancePolicy(strong_dense=1.01, min_term_coverage=0.5, strict
 GUIDANCE_POLICY = RelevancePolicy(names=False)
 # Zipf frequency (log10 per billion words) from which a name in an English question is an English word.
 ENGLISH_NAME_ZIPF = 3.3
-_SECTION_REFERENCE = re.compile(r"§\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
-# Words that ask for a rule of law; the passage must speak of the same (stems, lower case).
-_LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf|bekendtgørelse|lovkrav)", re.IGNORECASE)
+# "§ 11", "paragraf 11", "paragraffen 11" (users write the sign out).
+_SECTION_REFERENCE = re.compile(r"(?:§|\bparagraf(?:fen)?\b)\s*(\d+(?:\s?[a-z]\b)?)", re.IGNORECASE)
+# Words that ask for a rule of law; the passage must speak of the same (stems, lower case). A bare "paragraf"
+# (no number) is answered by a passage citing any paragraph ("§ 11", "servicelovens 52").
+_LEGAL_WORDS = re.compile(r"\b(tidsfrist|frist|servicelov|paragraf(?!fen\s*\d|\s*\d)|bekendtgørelse|lovkrav)",
+                          re.IGNORECASE)
+_CITES_A_PARAGRAPH = re.compile(r"§\s*\d|lov\w*\s+\d", re.IGNORECASE)
 # "Hvor mange penge sparede Aabenraa i 2021?": an amount of money asked for must be in a kept
 # passage, in a sentence that names the year asked about (if any).
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
@@ -101,7 +105,8 @@ def _entities_match(question: Entities, hit: Hit, document_years: Mapping[str, f
 def _legal_references(text: str) -> set[str]:
     """Paragraphs ("§50") and legal words ("frist", "servicelov") in a text."""
     sections = {"§" + re.sub(r"\s+", "", ref).lower() for ref in _SECTION_REFERENCE.findall(text)}
-    return sections | {word.lower() for word in _LEGAL_WORDS.findall(text)}
+    cites = {"paragraf"} if _CITES_A_PARAGRAPH.search(text) else set()
+    return sections | cites | {word.lower() for word in _LEGAL_WORDS.findall(text)}
 
 
 def _years_in(sentence: str) -> set[int]:

@@ -161,6 +161,12 @@ def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
     assert not deadline.answerable and deadline.reason is DeclineReason.LEGAL
     assert not decide("Hvad står der i servicelovens § 50?", [passage]).answerable
     assert decide("Hvad siger servicelovens § 11 om den dialogbaserede underretning?", [passage]).answerable
+    # "paragraf 11" is "§ 11" written out; a bare "paragraf" is answered by a passage citing one.
+    assert decide("hvad siger paragraf 11 om den dialogbaserede underretning", [passage]).answerable
+    assert not decide("hvad siger paragraf 50 om den dialogbaserede underretning", [passage]).answerable
+    assert decide("Hvilken paragraf nævnes om den dialogbaserede underretning?", [passage]).answerable
+    plain = _hit("Den dialogbaserede underretning udarbejdes på et møde, som forældrene deltager i.", "vive.txt")
+    assert not decide("Hvilken paragraf gælder for den dialogbaserede underretning?", [plain]).answerable
 
 
 def test_english_is_recognised_without_the_most_common_markers():
