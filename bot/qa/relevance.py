@@ -136,7 +136,11 @@ def _holds_phrase(phrase: list[str], text: str) -> bool:
 
 def _name_known(name: str, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
     """A one-word name is anywhere in the corpus, a longer one a phrase in a kept passage (its title
-    and publisher included); "Dialoggruppe-projektet" may be written "Dialoggruppeprojektet"."""
+    and publisher included); "Dialoggruppe-projektet" may be written "Dialoggruppeprojektet", and a name
+    joined by hyphens ("KL-udspillet", "KIK-resultater") is known when each of its parts is."""
+    parts = [part for part in name.split("-") if part]
+    if len(parts) > 1 and all(find_entities(part) or _name_known(part, hits, terms) for part in parts):
+        return True
     for form in {name, name.replace("-", "")}:
         wanted = analyse(form)
         if len(wanted) == 1 and contains_term(wanted[0], terms.document_frequency):

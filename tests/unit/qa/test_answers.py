@@ -12,7 +12,7 @@ from bot.language.query import Query
 from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
-from bot.qa.relevance import GUIDANCE_POLICY, decide
+from bot.qa.relevance import GUIDANCE_POLICY, decide, names_known
 from bot.schema import Chunk, DeclineReason, Hit
 
 
@@ -283,6 +283,10 @@ def test_a_name_the_documents_never_use_is_declined():
     assert not decide("Hvad siger Red Barnet om familier i Aarhus?", [AARHUS], terms=terms).answerable
     assert decide("Hvad er projektet Tættere på Familien i Aarhus?", [AARHUS], terms=terms).answerable
     assert decide("Hvad har Herning Kommune investeret?", [HERNING], terms=terms).answerable
+    # A name joined by hyphens is known when each part is; one unknown part is enough to decline.
+    assert names_known(Query.parse("Hvad viser Herning-investeringsmodellen?"), (HERNING,), terms)
+    assert names_known(Query.parse("Hvad har Aarhus-Familien-projektet givet?"), (AARHUS,), terms)
+    assert not names_known(Query.parse("Hvad har FOA-projektet i Aarhus givet?"), (AARHUS,), terms)
     # A worried pedagogue names the child: the name is not what the question is about.
     question = "Har Herning investeret i Emma og de andre børn?"
     assert not decide(question, [HERNING], terms=terms).answerable
