@@ -24,6 +24,9 @@ _ASKED_SHAPES = [
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
     (re.compile(r"\b(hvornår|when|dato|date|hvilket år|what year)\b", re.I),
      re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b")),
+    (re.compile(r"\b(hvor (ofte|tit)|how often)\b", re.I),
+     re.compile(r"\b(gange?|kvartal\w*|årlig\w*|månedlig\w*|ugentlig\w*|dagligt?|hver(t|e)?\s+(år|måned|uge|dag)\w*)\b",
+                re.I)),
 ]
 # "Hvor mange penge sparede Aabenraa i 2021?" asks for an amount of money.
 _ASKS_HOW_MUCH = re.compile(r"\b(hvor (meget|mange)|how (much|many))\b", re.IGNORECASE)

@@ -277,6 +277,13 @@ def test_a_question_asking_when_gets_the_sentence_with_the_date():
     assert int(np.argmax(scores)) == 1
 
 
+def test_a_question_asking_how_often_gets_the_sentence_with_the_frequency():
+    sentences = ["Kommunen har politiske mål", "Status gøres op to gange om året", "Målene er ambitiøse"]
+    similarities = np.array([0.89, 0.82, 0.83])
+    assert int(np.argmax(sentence_scores("Hvor ofte gøres status op?", sentences, similarities))) == 1
+    assert int(np.argmax(sentence_scores("Hvordan gøres status op?", sentences, similarities))) == 0
+
+
 def test_a_name_the_documents_never_use_is_declined():
     terms = SubjectTerms.from_texts([HERNING.chunk.text, AARHUS.chunk.text])
     assert not decide("Hvad siger FOA om investering i Herning?", [HERNING], terms=terms).answerable
