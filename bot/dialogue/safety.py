@@ -31,6 +31,8 @@ _DANGER = [
     r"sex med", r"misbrug(?:er|te)? (?:hende|ham|barnet|dem)\b", r"sig selv ihjel", r"efterladt",
     r"left alone", r"alone at home", r"skåret sig", r"skærer sig", r"bløder", r"cut (?:her|him|them)sel", r"bleeding",
     r"\bburn(?:s|ed|t)? (?:her|his|him|the)\b", r"\bhit(?:s|ting)? (?:the|a) (?:baby|child|boy|girl|kids?)\b",
+    r"\bleft (?:\w+ ){1,3}alone\b", r"\blocked (?:in|inside|up)\b", r"\balone in (?:a|the) (?:\w+ )?car\b",
+    r"låst (?:\w+ ){0,3}inde\b", r"lukket (?:\w+ ){0,3}inde\b", r"alene (?:tilbage )?i (?:en |den )?(?:\w+ )?bil(?:en)?\b",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"

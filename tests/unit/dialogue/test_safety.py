@@ -100,6 +100,12 @@ DANGER = [
     "a man is screaming at the kids right now",
     "far er helt væk og vil have drengen med hjem",
     "mor kan næsten ikke stå på benene og vil cykle hjem med barnet",
+    "someone left two small kids alone in the parking lot and drove off",
+    "the baby is locked in a car and it is very hot",
+    "a toddler is alone in the hot car outside",
+    "der er låst et barn inde i en varm bil",
+    "et barn er lukket inde i skuret og græder",
+    "en baby sidder alene i en parkeret bil og skriger",
 ]
 SAFE = [
     "Hvad investerede Herning, og hvad fik de igen?",
@@ -116,6 +122,9 @@ SAFE = [
     "Hvad kan en kommune hente hjem ved at investere tidligt?",
     "Hvad fik Aabenraa ud af at tage flere socialrådgivere med i indsatsen?",
     "Hvor mange penge brugte kommunerne på misbrugsbehandling?",
+    "Kan en kommune alene løfte den tidlige indsats?",
+    "Hvilke kommuner har været låst fast i gamle måder at arbejde på?",
+    "What is left of the pool after the first year?",
 ]
 
 
