@@ -20,14 +20,14 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-11-30 (third session, after the first lockbox joined the tuning folds) through REST
-# (docs/benchmarks.md): overall 0.814, answerable 0.778, out of scope declined 0.848, emergency 29/29 (560
-# questions); turns 0.797 (94 conversations). Floors a few points under.
-FLOOR_OVERALL = 0.78
-FLOOR_ANSWERABLE = 0.75
-FLOOR_OUT_OF_SCOPE = 0.80
-FLOOR_TURNS = 0.76
-FLOOR_FOLLOWUPS = 0.72
+# Measured 2026-12-01 (fourth session, after the second lockbox joined the tuning folds) through REST
+# (docs/benchmarks.md): overall 0.840, answerable 0.810, out of scope declined 0.872, emergency 33/33 (663
+# questions); turns 0.821 (114 conversations). Floors about four points under (the CI trains its own NLU model).
+FLOOR_OVERALL = 0.80
+FLOOR_ANSWERABLE = 0.77
+FLOOR_OUT_OF_SCOPE = 0.83
+FLOOR_TURNS = 0.78
+FLOOR_FOLLOWUPS = 0.76
 
 
 def test_single_questions_stay_above_their_floors(running_bot):
