@@ -120,7 +120,7 @@ def in_context(message: Query, context: Context | None, vocabulary: Collection[s
         return message
     previous = Query.parse(" ".join(context.question.split()[-MAX_CONTEXT_WORDS:]))
     if is_followup(message) and not asks_its_own(message, vocabulary):
-        return Query.parse(rewrite_followup(previous, message))
+        return replace(Query.parse(rewrite_followup(previous, message)), asked_again=True)
     if is_elliptical(message, previous, vocabulary):
         return Query.in_context(message, previous, context.files)
     return replace(message, context_files=context.files)

@@ -79,7 +79,7 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     vocabulary = engine.index.subject_terms.document_frequency
     if (context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations)
             and not asks_its_own(query, vocabulary)):
-        query = Query.parse(rewrite_followup(context.question, query))
+        query = replace(Query.parse(rewrite_followup(context.question, query)), asked_again=True)
     else:
         query = in_context(query, context, vocabulary)
     if intent == OUT_OF_SCOPE_INTENT and _out_of_scope_unfounded(own, query, vocabulary):

@@ -59,6 +59,8 @@ class Query:
     context_files: tuple[str, ...] = ()
     # The text is the earlier question and this message together (`in_context`).
     leans_on_context: bool = False
+    # The earlier question asked again about a newly named place or organisation ("og Aarhus?").
+    asked_again: bool = False
 
     @classmethod
     def parse(cls, text: str) -> "Query":

@@ -205,8 +205,10 @@ def closeness(query: Query, hit: Hit, weights: dict[str, float], policy: Relevan
     # Danish terms cannot cover an English question: the dense match decides alone, unless
     # NLU already takes it for out of scope (strict), which nothing then overrules.
     coverage = (0.0 if policy.strict else 1.0) if query.english else covered(weights, hit.chunk.text)
-    # A comparison of municipalities: a passage about one of them is evidence enough.
-    compared = len(query.entities.municipalities) > 1 and entity_overlap(query.entities, hit.chunk) > 0
+    # A comparison of municipalities, or the question before asked again about another place ("og Aarhus?"): a
+    # passage about the place is evidence enough (its words for the subject may differ).
+    compared = ((len(query.entities.municipalities) > 1 or query.asked_again)
+                and entity_overlap(query.entities, hit.chunk) > 0)
     # At least one subject word of a Danish question must occur in the passage.
     strong = hit.dense >= policy.strong_dense and coverage > 0
     # A follow-up about the answer just given, from that answer's documents: the topic is settled.

@@ -43,6 +43,7 @@ def test_a_message_with_a_subject_of_its_own_is_a_new_question(message: str):
 def test_a_new_place_asks_the_previous_question_again_and_nothing_without_context():
     herning = Context("Hvad har Herning investeret?", ("000.txt",))
     assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).text == "Hvad har Aarhus investeret?"
+    assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).asked_again
     assert in_context(Query.parse("siden hvornår?"), None, VOCABULARY) == Query.parse("siden hvornår?")
 
 

@@ -328,3 +328,12 @@ def test_the_parts_of_a_two_part_question_are_combined_each_sentence_once():
     assert len(sentences) == len(set(sentences))
     assert {source.file for source in answer.sources} == {"herning.txt", "aarhus.txt"}
     assert answer.text.count("»Titel herning.txt«") == 1
+
+
+def test_the_question_before_asked_again_about_another_place_is_answered_by_that_places_passage():
+    terms = SubjectTerms.from_texts([HERNING.chunk.text, AARHUS.chunk.text])
+    question = Query.parse("Hvad investerede Aarhus i rådgivning, og hvad fik de igen?")  # "og Aarhus?" rewritten
+    assert decide(question, [AARHUS], terms=terms).reason is DeclineReason.NOT_CLOSE
+    assert decide(replace(question, asked_again=True), [AARHUS], terms=terms).answerable
+    elsewhere = replace(Query.parse("Hvad investerede Vejle i rådgivning?"), asked_again=True)
+    assert decide(elsewhere, [AARHUS], terms=terms).reason is DeclineReason.PLACE_OR_YEAR
