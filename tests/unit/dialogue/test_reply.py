@@ -34,3 +34,15 @@ def test_a_child_named_in_full_still_gets_guidance(engine: Engine):
 def test_the_view_of_an_organisation_the_documents_never_name_is_declined_plainly(engine: Engine, message: str):
     reply = reply_to(engine, message, "notification_help")
     assert reply.answer.kind is AnswerKind.NO_ANSWER and reply.answer.reason is DeclineReason.UNKNOWN_NAME
+
+
+def test_the_headline_conversation_carries_over_to_another_municipality(engine: Engine):
+    """What Herning invested and got back, then "og Aarhus?", then "siden hvornår?" (the issue's headline)."""
+    from bot.dialogue.followup import Context
+
+    first = reply_to(engine, "Hvad investerede Herning, og hvad fik de igen?", "ask_question")
+    assert first.answer.kind is AnswerKind.ANSWER and "4,7 mio. kr." in first.answer.text
+    aarhus = reply_to(engine, "og Aarhus?", "followup_municipality", Context.after(first.question, first.answer))
+    assert aarhus.answer.kind is AnswerKind.ANSWER and "Aarhus" in aarhus.answer.text
+    since = reply_to(engine, "siden hvornår?", "ask_followup", Context.after(aarhus.question, aarhus.answer))
+    assert since.answer.kind is AnswerKind.ANSWER and "2016" in since.answer.text
