@@ -46,10 +46,15 @@ def conversation_context(tracker: Tracker) -> Context | None:
     return Context.after(question, Answer.from_payload(payload) if isinstance(payload, dict) else None)
 
 
+def latest_text(tracker: Tracker) -> str:
+    """The latest user message's text ("" when it has none)."""
+    return tracker.latest_message.get("text") or ""
+
+
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
     emergency advice first even when the acute-danger net does not fire."""
-    message = tracker.latest_message.get("text") or ""
+    message = latest_text(tracker)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency or emergency:
@@ -91,9 +96,9 @@ class ActionAcuteConcern(Action):
         return "action_acute_concern"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
-        if is_acute_danger(tracker.latest_message.get("text") or ""):
+        if is_acute_danger(latest_text(tracker)):
             utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
         sure = confidence >= engine().settings.acute_min_confidence
         return answer_latest_message(dispatcher, tracker, emergency=sure)

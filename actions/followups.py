@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message, conversation_context
+from actions.answer_question import answer_latest_message, conversation_context, latest_text
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.followup import Context
@@ -58,7 +58,7 @@ class ActionAnswerSource(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = _last_answer(tracker)
         # "er 97% fra Herning eller Odense?", "hvem skrev forordet?": a question in its own right.
-        if last is None or _names_something(tracker.latest_message.get("text") or "", _ASKING_FOR_THE_SOURCE):
+        if last is None or _names_something(latest_text(tracker), _ASKING_FOR_THE_SOURCE):
             return answer_latest_message(dispatcher, tracker)
         text = "Svaret kommer fra:\n" + with_excerpts(last.sources)
         send(dispatcher, Answer(AnswerKind.ANSWER, text, last.sources, last.confidence))
@@ -74,11 +74,11 @@ class _AboutTheLastAnswer(Action, ABC):
         if last is None or context is None:
             send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
             return []
-        return self.respond(dispatcher, last, context, tracker.latest_message.get("text") or "")
+        return self.respond(dispatcher, last, context)
 
     @abstractmethod
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
-        """Reply to `message` about `last`, the answer to `context.question`."""
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
+        """Reply about `last`, the answer to `context.question`."""
 
 
 class ActionAnswerShorter(_AboutTheLastAnswer):
@@ -87,7 +87,7 @@ class ActionAnswerShorter(_AboutTheLastAnswer):
     def name(self) -> str:
         return "action_answer_shorter"
 
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
         send(dispatcher, shorten(context.question, last))
         return []
 
@@ -104,12 +104,12 @@ class ActionAnswerMore(_AboutTheLastAnswer):
         return "action_answer_more"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if _names_something(tracker.latest_message.get("text") or "", _ASKING_FOR_MORE) and _last_answer(tracker):
+        if _names_something(latest_text(tracker), _ASKING_FOR_MORE) and _last_answer(tracker):
             # "kan du uddybe det med forældrene?": a question about that part, answered in the answer's context.
             return answer_latest_message(dispatcher, tracker)
         return super().run(dispatcher, tracker, domain)
 
-    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context, message: str) -> list[EventType]:
+    def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:
         more = engine().elaborate(context.question, context.files, context.passages)
         send(dispatcher, more)
         if more.kind is not AnswerKind.ANSWER:

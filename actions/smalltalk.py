@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message
+from actions.answer_question import answer_latest_message, latest_text
 from actions.runtime import engine
 from bot.dialogue.routing import asks_the_documents
 from bot.language.query import Query
@@ -20,7 +20,7 @@ RESPONSES = {"bot_challenge": "utter_iamabot", "capabilities": "utter_capabiliti
 
 def is_question_for_the_documents(tracker: Tracker) -> bool:
     """The latest message is a question to the documents, whatever NLU took it for (`asks_the_documents`)."""
-    message = Query.parse(tracker.latest_message.get("text") or "")
+    message = Query.parse(latest_text(tracker))
     follows = bool(tracker.get_slot("last_question"))
     return asks_the_documents(message, follows, engine().index.subject_terms.document_frequency)
 

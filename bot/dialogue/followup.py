@@ -75,6 +75,11 @@ def asks_its_own(message: Query, vocabulary: Collection[str]) -> bool:
     return any(term in vocabulary and term not in frame for term in message.terms)
 
 
+def ask_again(previous: Query | str, message: Query) -> Query:
+    """The previous question asked again about the place or organisation `message` names (`rewrite_followup`)."""
+    return replace(Query.parse(rewrite_followup(previous, message)), asked_again=True)
+
+
 def rewrite_followup(previous: Query | str, message: Query | str) -> str:
     """The previous question asked again about the place or organisation named in `message`."""
     new = Query.of(message).entities
@@ -120,7 +125,7 @@ def in_context(message: Query, context: Context | None, vocabulary: Collection[s
         return message
     previous = Query.parse(" ".join(context.question.split()[-MAX_CONTEXT_WORDS:]))
     if is_followup(message) and not asks_its_own(message, vocabulary):
-        return replace(Query.parse(rewrite_followup(previous, message)), asked_again=True)
+        return ask_again(previous, message)
     if is_elliptical(message, previous, vocabulary):
         return Query.in_context(message, previous, context.files)
     return replace(message, context_files=context.files)

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue.followup import Context, asks_its_own, in_context, rewrite_followup
+from bot.dialogue.followup import Context, ask_again, asks_its_own, in_context
 from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
 from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
@@ -79,7 +79,7 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     vocabulary = engine.index.subject_terms.document_frequency
     if (context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations)
             and not asks_its_own(query, vocabulary)):
-        query = replace(Query.parse(rewrite_followup(context.question, query)), asked_again=True)
+        query = ask_again(context.question, query)
     else:
         query = in_context(query, context, vocabulary)
     if intent == OUT_OF_SCOPE_INTENT and _out_of_scope_unfounded(own, query, vocabulary):

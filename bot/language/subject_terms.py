@@ -80,10 +80,13 @@ class SubjectTerms:
             elif contains_term(term, self.document_frequency):
                 compounds = sum(n for known, n in self.document_frequency.items() if term in known)
                 weights[term] = self._idf(compounds)
-            elif _everyday(word) or (fix := self.misspelt(term)) is None:
-                weights[term] = EVERYDAY_WEIGHT if not strict and _everyday(word) else self._idf(0)
-            elif fix not in weights and fix not in ignored:
-                weights[fix] = self._idf(self.document_frequency[fix])
+            else:
+                everyday = _everyday(word)
+                fix = None if everyday else self.misspelt(term)
+                if fix is None:
+                    weights[term] = EVERYDAY_WEIGHT if everyday and not strict else self._idf(0)
+                elif fix not in weights and fix not in ignored:
+                    weights[fix] = self._idf(self.document_frequency[fix])
         return weights
 
     def misspelt(self, term: str) -> str | None:

@@ -66,6 +66,11 @@ def _joined(sentences: list[str]) -> str:
     return text
 
 
+def excerpt_sentences(passage: str) -> list[str]:
+    """The sentences of an excerpt (`Source.passage`), list items on lines of their own included."""
+    return [sentence for line in passage.split("\n") for sentence in split_sentences(line)]
+
+
 def sentence_scores(question: Query | str, sentences: list[str], similarities: np.ndarray | None,
                     common: frozenset[str] = frozenset(), hit: Hit | None = None,
                     weights: dict[str, float] | None = None, ranker: SentenceRanker | None = None) -> np.ndarray:
@@ -202,8 +207,7 @@ def combine(answers: list[Answer], english: bool) -> Answer:
     sources: list[Source] = []
     said: set[str] = set()
     for source in (source for answer in answers for source in answer.sources):
-        lines = source.passage.split("\n")
-        sentences = [s for line in lines for s in split_sentences(line) if " ".join(s.split()) not in said]
+        sentences = [s for s in excerpt_sentences(source.passage) if " ".join(s.split()) not in said]
         if sentences:
             sources.append(replace(source, passage=_joined(sentences)))
             said.update(" ".join(s.split()) for s in sentences)

@@ -16,8 +16,7 @@ from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.language.question_parts import split_question
-from bot.language.sentences import split_sentences
-from bot.qa.compose import SentenceScorer, combine, compose_answer
+from bot.qa.compose import SentenceScorer, combine, compose_answer, excerpt_sentences
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
@@ -158,8 +157,7 @@ class Engine:
         query = Query.of(question)
         searcher = self.searcher()
         vector = searcher.encode(query)
-        said = {" ".join(sentence.split()) for passage in seen for line in passage.split("\n")
-                for sentence in split_sentences(line)}
+        said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)}
         unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
                        if hit.chunk.file in files and not _shown(hit, said))
         if not unseen:

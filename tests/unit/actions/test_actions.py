@@ -51,39 +51,35 @@ def _kinds(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") or (m.get("custom") or {}).get("kind") for m in dispatcher.messages]
 
 
-def test_a_sure_acute_concern_gets_the_emergency_advice_and_offers_the_guide(actions):
+def _acute_concern(actions, text: str, confidence: float) -> tuple[CollectingDispatcher, list[dict[str, Any]]]:
+    """`action_acute_concern` run on a message NLU gave `acute_concern` with `confidence`: what it said, its events."""
     answer_question, _ = actions
     dispatcher = CollectingDispatcher()
-    events = answer_question.ActionAcuteConcern().run(
-        dispatcher, _tracker("Min elev siger hun bliver slået derhjemme", "acute_concern", 0.99), {})
+    events = answer_question.ActionAcuteConcern().run(dispatcher, _tracker(text, "acute_concern", confidence), {})
+    return dispatcher, events
+
+
+def test_a_sure_acute_concern_gets_the_emergency_advice_and_offers_the_guide(actions):
+    dispatcher, events = _acute_concern(actions, "Min elev siger hun bliver slået derhjemme", 0.99)
     assert _kinds(dispatcher) == ["utter_emergency"]
     assert [(e["name"], e["value"]) for e in events] == [("guide_offered", True)]
 
 
 def test_an_unsure_acute_concern_without_danger_words_is_answered_as_a_question(actions):
-    answer_question, _ = actions
-    dispatcher = CollectingDispatcher()
-    tracker = _tracker("Hvad er Københavns baseline og mål for udsatte 17-årige der gennemfører 9. klasse?",
-                       "acute_concern", 0.64)
-    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    dispatcher, _ = _acute_concern(
+        actions, "Hvad er Københavns baseline og mål for udsatte 17-årige der gennemfører 9. klasse?", 0.64)
     assert _kinds(dispatcher) == ["answer"]
 
 
 def test_a_sure_acute_concern_without_danger_words_gets_the_advice_then_the_documents_answer(actions):
-    answer_question, _ = actions
-    dispatcher = CollectingDispatcher()
-    tracker = _tracker("Findes der eksempler på, at borgere selv driver et tilbud, kommunen ville lukke?",
-                       "acute_concern", 0.95)
-    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    dispatcher, _ = _acute_concern(
+        actions, "Findes der eksempler på, at borgere selv driver et tilbud, kommunen ville lukke?", 0.95)
     assert _kinds(dispatcher) == ["utter_emergency", "answer"]
     assert "frivillige" in dispatcher.messages[1]["text"]
 
 
 def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advice(actions):
-    answer_question, _ = actions
-    dispatcher = CollectingDispatcher()
-    tracker = _tracker("et barn har blå mærker og er bange for at gå hjem", "acute_concern", 0.55)
-    answer_question.ActionAcuteConcern().run(dispatcher, tracker, {})
+    dispatcher, _ = _acute_concern(actions, "et barn har blå mærker og er bange for at gå hjem", 0.55)
     assert _kinds(dispatcher) == ["utter_emergency"]
 
 
