@@ -44,10 +44,13 @@ def guide_questions(had_sparring: bool, parents_can_join: bool) -> list[str]:
     return [first, DIALOGUE_QUESTION] if parents_can_join else [first]
 
 
-def as_guidance(answer: Answer) -> Answer:
+def as_guidance(answer: Answer, engine: Engine) -> Answer:
     """The engine's answer for a professional asking how to notify: the cited extract followed by the
-    checklist; a decline becomes the checklist alone (but a rule of law the documents don't state
-    is still declined plainly)."""
+    checklist. When the documents hold nothing on the particular worry, the extract is their first advice
+    for any worry (whom to get sparring from), so the professional still gets cited guidance; a rule of
+    law the documents don't state is still declined plainly."""
+    if answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES:
+        answer = engine.answer(SPARRING_QUESTION)
     if answer.kind is AnswerKind.ANSWER:
         return replace(answer, kind=AnswerKind.GUIDANCE, text=f"{answer.text}\n\n{NOTIFICATION_CHECKLIST}")
     if answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES:

@@ -29,6 +29,15 @@ def test_a_child_named_in_full_still_gets_guidance(engine: Engine):
     assert reply.answer.kind is AnswerKind.GUIDANCE and reply.answer.sources
 
 
+@pytest.mark.parametrize("message", ["jeg er træner i en fodboldklub og bekymret for en dreng",
+                                     "skal jeg underrette om en pige der altid har snavset tøj på i vuggestuen"])
+def test_a_worry_the_documents_do_not_speak_of_gets_their_first_advice_cited(engine: Engine, message: str):
+    assert engine.answer(message, GUIDANCE_POLICY).kind is AnswerKind.NO_ANSWER
+    reply = reply_to(engine, message, "notification_help")
+    assert reply.answer.kind is AnswerKind.GUIDANCE and reply.answer.sources
+    assert "sparring" in reply.answer.text.split("Tjekliste")[0]
+
+
 @pytest.mark.parametrize("message", ["Hvad mener Børns Vilkår om underretninger?",
                                      "Hvad siger Danske Regioner om børne- og ungdomspsykiatrien?"])
 def test_the_view_of_an_organisation_the_documents_never_name_is_declined_plainly(engine: Engine, message: str):
