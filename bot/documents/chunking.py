@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.documents.cleaning import clean_text, has_transcript, split_page_number, strip_related_titles
 from bot.documents.readers import HEADING_LINE, PAGE_BREAK
-from bot.language.sentences import split_sentences
+from bot.language.sentences import is_heading, split_sentences
 from bot.schema import Chunk, Document
 
 # Passages of ~170 words hold the answer to a question in the top passage more often than
@@ -28,7 +28,6 @@ MIN_WORDS = 100
 MAX_WORDS = 200
 _SECTION_BREAK = re.compile(r"\n{3,}")
 _PARAGRAPH_BREAK = re.compile(r"\n{2}")
-_HEADING_MAX_WORDS = 12
 METADATA_HEADING_LEVELS = 3  # headings down to this level become chunk metadata
 
 
@@ -52,7 +51,7 @@ class _Unit:
     def is_heading(self) -> bool:
         if self.level:
             return True
-        return self.words <= _HEADING_MAX_WORDS and not self.text.rstrip().endswith((".", "!", "?", ":"))
+        return is_heading(self.text)
 
 
 def _sentence_units(text: str, section: int, page: int | None, heading: str = "", carry: bool = False) -> list[_Unit]:

@@ -21,6 +21,7 @@ _SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\
 # attribution ("— Johnnie James Fischer, afdelingsleder ...").
 _CONTACT = re.compile(r"@\w|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|^(?:Kontakt|Tlf|Telefon|Mail|E-mail)\b|^— ?[A-ZÆØÅ]")
 _NAME_LINE_MAX_WORDS = 12
+_HEADING_MAX_WORDS = 12
 # Seams of text extracted across columns ("... kommuner. og prøve nye ting af.", "skal stå til til
 # benchmarking"): a sentence running on in lower case after a full stop, or a doubled word. (A capitalised
 # word inside a sentence is no sign: flattened tables and headings do it too.)
@@ -37,6 +38,11 @@ def _ends_sentence(left: str) -> bool:
         return False
     # "7. oktober", "9. klasse": a short ordinal number is not a sentence end.
     return not (word.isdigit() and len(word) <= 2 and left.rstrip().endswith("."))
+
+
+def is_heading(line: str) -> bool:
+    """A heading, title or name line: short, and not ending as a sentence or lead-in does."""
+    return len(line.split()) <= _HEADING_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", ":"))
 
 
 def is_source_line(sentence: str) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from bot.language.analysis import title_terms
 from bot.language.entities import chunk_places
 from bot.language.query import Query
-from bot.language.sentences import is_garbled, split_sentences
+from bot.language.sentences import is_garbled, is_heading, split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.citation import sources_line
 from bot.qa.sentence_features import sentence_features
@@ -58,11 +58,14 @@ class _Candidate:
 
 
 def _joined(sentences: list[str]) -> str:
-    """Sentences as one excerpt; list items stay on lines of their own."""
-    text = ""
+    """Sentences as one excerpt; list items and headings stay on lines of their own (a heading run into
+    the sentence before reads as its end: "... beskrivelse af bekymringen Dialogbaseret underretning")."""
+    text, previous = "", ""
     for sentence in sentences:
-        separator = "\n" if sentence.startswith(_LIST_ITEM) or text.endswith(":") else " "
+        own_line = sentence.startswith(_LIST_ITEM) or is_heading(sentence) or text.endswith(":") or is_heading(previous)
+        separator = "\n" if own_line else " "
         text = f"{text}{separator}{sentence}" if text else sentence
+        previous = sentence
     return text
 
 

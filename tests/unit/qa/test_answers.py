@@ -337,3 +337,13 @@ def test_the_question_before_asked_again_about_another_place_is_answered_by_that
     assert decide(replace(question, asked_again=True), [AARHUS], terms=terms).answerable
     elsewhere = replace(Query.parse("Hvad investerede Vejle i rådgivning?"), asked_again=True)
     assert decide(elsewhere, [AARHUS], terms=terms).reason is DeclineReason.PLACE_OR_YEAR
+
+
+def test_a_heading_quoted_with_its_neighbours_stands_on_a_line_of_its_own():
+    sentences = ("Underretninger bygger ofte på andres beskrivelse af bekymringen.", "Dialogbaseret underretning",
+                 "Forældrene deltager i et møde om underretningen.")
+    chunk = Chunk(chunk_id="vive.txt#1", file="vive.txt", title="Titel", publisher="VIVE", year=2021, url="",
+                  position=1, text="\n".join(sentences), sentences=sentences)
+    hit = Hit(chunk, score=0.9, dense=0.9, rank=1, row=1)
+    answer = compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,), lambda h: np.array([0.8, 0.9, 0.85]))
+    assert "bekymringen.\nDialogbaseret underretning\nForældrene deltager" in answer.text
