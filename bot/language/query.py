@@ -39,6 +39,14 @@ _ASKS_COST = re.compile(r"\b((hvad|what)\s+(koster|kostede|investerer|investered
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 
 
+def _without_municipality_suffix(text: str, municipalities: frozenset[str]) -> str:
+    """The text with "Kommune" dropped after a municipality's name ("Herning Kommune" is the place, which
+    the entity match weighs; as a term "kommune" would favour passages about municipalities in general)."""
+    for place in municipalities:
+        text = re.sub(rf"\b({re.escape(place)})\s+kommunes?\b", r"\1", text, flags=re.IGNORECASE)
+    return text
+
+
 @dataclass(frozen=True)
 class Query:
     """The question's text and everything the pipeline reads from it (build with `Query.parse`)."""
@@ -65,12 +73,13 @@ class Query:
     @classmethod
     def parse(cls, text: str) -> "Query":
         """Analyse the question's text once."""
+        entities = find_entities(text)
         return cls(
             text=text,
             folded=folded_text(text),
             words=tuple(words(text)),
-            terms=tuple(analyse(text)),
-            entities=find_entities(text),
+            terms=tuple(analyse(_without_municipality_suffix(text, entities.municipalities))),
+            entities=entities,
             names=tuple(names(text)),
             english=looks_english(text),
             wanted_shapes=tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(text)),

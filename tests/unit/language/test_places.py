@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from bot.language.entities import PLACES_FILE, builtin_gazetteer, corpus_gazetteer, find_entities
+from bot.language.query import Query
 from bot.schema import Chunk
 
 MEMO_TEXT = "Egebæk Kommune samlede i 2023 sin tidlige indsats. Det tværfaglige team i Egebæk mødes hver anden tirsdag."
@@ -78,3 +79,10 @@ def test_the_seed_corpus_adds_no_places_or_organisations():
     known, builtin = index.gazetteer, builtin_gazetteer()
     assert dict(known.municipalities) == dict(builtin.municipalities)
     assert dict(known.organisations) == dict(builtin.organisations) and known.ambiguous == builtin.ambiguous
+
+
+def test_kommune_after_a_municipality_is_part_of_the_name_not_a_search_term():
+    named = Query.parse("Hvor mange penge har Herning Kommune sat af, og hvad fik Aarhus Kommunes familier?")
+    assert named.entities.municipalities == {"Herning", "Aarhus"}
+    assert "kommun" not in named.terms and "hern" in named.terms
+    assert "kommun" in Query.parse("Hvad gør kommunerne for udsatte børn?").terms
