@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.documents.cleaning import clean_text, has_transcript, split_page_number, strip_related_titles
 from bot.documents.readers import HEADING_LINE, PAGE_BREAK
-from bot.language.sentences import is_heading, split_sentences
+from bot.language.sentences import is_heading, split_sentences, with_lead_ins
 from bot.schema import Chunk, Document
 
 # Passages of ~170 words hold the answer to a question in the top passage more often than
@@ -191,7 +191,7 @@ def chunk_document(document: Document) -> list[Chunk]:
                 text=body,
                 heading=heading,
                 page=page,
-                sentences=tuple(s for line in body.split("\n") for s in split_sentences(line)),
+                sentences=tuple(with_lead_ins([s for line in body.split("\n") for s in split_sentences(line)])),
             )
         )
     return chunks

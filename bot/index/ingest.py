@@ -22,7 +22,7 @@ from bot.language.analysis import ANALYSER_VERSION
 from bot.schema import Chunk, SourceInfo
 
 # Bump when reading, cleaning or chunking changes so that every file is re-chunked.
-CHUNKER_VERSION = 6
+CHUNKER_VERSION = 7
 # A progress bar is shown when a run embeds at least this many texts (or stderr is a terminal).
 PROGRESS_MIN_TEXTS = 2000
 ENCODE_STEP = 256  # texts embedded per call, i.e. per progress-bar update

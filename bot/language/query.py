@@ -15,10 +15,12 @@ from bot.language.entities import Entities, find_entities
 from bot.language.names import names
 from bot.language.text import folded_text, words
 
-# What kind of thing a question asks for, and what a sentence holding it looks like.
+# What kind of thing a question asks for, and what a sentence holding it looks like (a question asking for an
+# amount of money, `asks_amount`, wants a number too).
+_NUMBER = re.compile(r"\d")
 _ASKED_SHAPES = [
     (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|besparel\w*|penge|"
-                r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*|økonomi\w*)\b", re.I), re.compile(r"\d")),
+                r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*|økonomi\w*)\b", re.I), _NUMBER),
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(kontakt\w*|telefon|mail|e-mail|adresse|contact|phone)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")),
@@ -32,9 +34,11 @@ _ASKED_SHAPES = [
 _ASKS_HOW_MUCH = re.compile(r"\b(hvor (meget|mange)|how (much|many))\b", re.IGNORECASE)
 _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb\w*|budget\w*|money|saved?|cost)\b",
                          re.IGNORECASE)
-# "Hvad kostede ordningen?", "Hvad investerede Herning?", "... i kroner?": asks for an amount of money too.
+# "Hvad kostede ordningen?", "Hvad investerede Herning?", "Hvad har Herning investeret?", "... i kroner?": asks for
+# an amount of money too.
 _ASKS_COST = re.compile(r"\b((hvad|what)\s+(koster|kostede|investerer|investerede|costs?|did\s+\w+(\s+\w+)?\s+"
-                        r"(cost|invest))|i\s+kroner|in\s+kroner)\b", re.IGNORECASE)
+                        r"(cost|invest))|(hvad|hvor\s+meget)\s+(har|havde)\s+(\w+\s+){0,3}?(investeret|kostet)"
+                        r"|i\s+kroner|in\s+kroner)\b", re.IGNORECASE)
 # "Hvilke kommuner fik penge fra puljen?" asks for the names of municipalities.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 
@@ -74,6 +78,10 @@ class Query:
     def parse(cls, text: str) -> "Query":
         """Analyse the question's text once."""
         entities = find_entities(text)
+        asks_amount = bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text) or _ASKS_COST.search(text))
+        shapes = [shape for asks, shape in _ASKED_SHAPES if asks.search(text)]
+        if asks_amount and _NUMBER not in shapes:
+            shapes.insert(0, _NUMBER)
         return cls(
             text=text,
             folded=folded_text(text),
@@ -82,8 +90,8 @@ class Query:
             entities=entities,
             names=tuple(names(text)),
             english=looks_english(text),
-            wanted_shapes=tuple(shape for asks, shape in _ASKED_SHAPES if asks.search(text)),
-            asks_amount=bool(_ASKS_HOW_MUCH.search(text) and _MONEY_WORD.search(text) or _ASKS_COST.search(text)),
+            wanted_shapes=tuple(shapes),
+            asks_amount=asks_amount,
             asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
         )
 

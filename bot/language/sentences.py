@@ -22,6 +22,7 @@ _SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\
 _CONTACT = re.compile(r"@\w|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|^(?:Kontakt|Tlf|Telefon|Mail|E-mail)\b|^— ?[A-ZÆØÅ]")
 _NAME_LINE_MAX_WORDS = 12
 _HEADING_MAX_WORDS = 12
+_LIST_ITEMS = ("- ", "• ")
 # Seams of text extracted across columns ("... kommuner. og prøve nye ting af.", "skal stå til til
 # benchmarking"): a sentence running on in lower case after a full stop, or a doubled word. (A capitalised
 # word inside a sentence is no sign: flattened tables and headings do it too.)
@@ -43,6 +44,21 @@ def _ends_sentence(left: str) -> bool:
 def is_heading(line: str) -> bool:
     """A heading, title or name line: short, and not ending as a sentence or lead-in does."""
     return len(line.split()) <= _HEADING_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", ":"))
+
+
+def with_lead_ins(sentences: list[str]) -> list[str]:
+    """The sentences with a short label line ending in a colon joined to the sentence it introduces
+    ("Investeringsmodel i Herning:" + "Der er investeret 2 mio. kr. om året i 4 år."): the label says what
+    the sentence is about. A lead-in to list items stays apart (each item keeps a line of its own)."""
+    joined: list[str] = []
+    for sentence in sentences:
+        previous = joined[-1] if joined else ""
+        if (previous.endswith(":") and len(previous.split()) <= _HEADING_MAX_WORDS
+                and not sentence.startswith(_LIST_ITEMS)):
+            joined[-1] = f"{previous} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def is_source_line(sentence: str) -> bool:

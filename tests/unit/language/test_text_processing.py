@@ -10,7 +10,7 @@ from bot.index.bm25 import LexicalIndex
 from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.language.entities import find_entities
 from bot.language.names import names
-from bot.language.sentences import is_contact_line, is_garbled, split_sentences
+from bot.language.sentences import is_contact_line, is_garbled, split_sentences, with_lead_ins
 from bot.language.text import fold
 from bot.schema import Chunk, Document, SourceInfo
 from tests.conftest import ROOT
@@ -203,3 +203,13 @@ SENTENCE_KINDS = [
 def test_contact_lines_and_garbled_text_are_recognised(sentence: str, contact: bool, garbled: bool) -> None:
     assert is_contact_line(sentence) is contact
     assert is_garbled(sentence) is garbled
+
+
+def test_a_label_line_is_joined_to_the_sentence_it_introduces_but_not_to_list_items():
+    assert with_lead_ins(["Investeringsmodel i Herning:", "Der er investeret 2 mio. kr. om året i 4 år.", "Opskriften"]) == [
+        "Investeringsmodel i Herning: Der er investeret 2 mio. kr. om året i 4 år.", "Opskriften"]
+    listed = ["Typiske problemstillinger kan være:", "- Skilsmisse", "- Bekymrede forældre"]
+    assert with_lead_ins(listed) == listed
+    long_lead_in = ["Det er vigtigt at huske, at der i alle kommuner er mange forskellige tilbud til børn og familier, fx:",
+                    "Familiehuse."]
+    assert with_lead_ins(long_lead_in) == long_lead_in

@@ -210,6 +210,11 @@ def test_an_amount_of_money_asked_about_must_be_stated_for_the_year_asked():
     assert decide("Hvad investerede Herning?", [HERNING]).answerable
     assert not Query.parse("Hvad brugte Aabenraa pengene til?").asks_amount
     assert Query.parse("What did the project cost?").asks_amount
+    # The perfect tense asks too, and an amount asked for is a number wanted in the answer.
+    assert not decide("Hvad har Odense investeret i socialrådgivere på skolerne?", [odense]).answerable
+    perfect = Query.parse("Hvor meget har Herning investeret?")
+    assert perfect.asks_amount and perfect.wanted_shapes and perfect.wanted_shapes[0].search("2 mio. kr.")
+    assert not Query.parse("Hvad har Herning gjort?").asks_amount
 
 
 def test_a_quoted_name_must_be_in_a_passage_all_its_words_together():
