@@ -73,6 +73,8 @@ class Query:
     leans_on_context: bool = False
     # The earlier question asked again about a newly named place or organisation ("og Aarhus?").
     asked_again: bool = False
+    # What the dense encoder reads when it is not the text: a follow-up's own words before the question it follows.
+    search_text: str = ""
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -107,6 +109,7 @@ class Query:
         return replace(
             message,
             text=f"{previous.text.rstrip()} {message.text}",
+            search_text=f"{message.text.rstrip()} {previous.text}",
             folded=f"{previous.folded} {message.folded}",
             words=previous.words + message.words,
             terms=previous.terms + message.terms,

@@ -70,7 +70,7 @@ class Searcher:
         query = Query.of(question)
         if not query.folded:
             raise EmptyQuery("the question is empty")
-        return self.encoder.encode_queries([query.text])[0]
+        return self.encoder.encode_queries([query.search_text or query.text])[0]
 
     def search(self, question: Query | str, k: int = 5) -> list[Hit]:
         """The k best chunks for the question, best first; raises `EmptyQuery` for no words."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.dialogue.reply import policy_for, reply_to
+from bot.language.query import Query
 from bot.qa.engine import Engine
 from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY
 from bot.schema import AnswerKind, DeclineReason
@@ -55,3 +57,11 @@ def test_the_headline_conversation_carries_over_to_another_municipality(engine: 
     assert aarhus.answer.kind is AnswerKind.ANSWER and "Aarhus" in aarhus.answer.text
     since = reply_to(engine, "siden hvornår?", "ask_followup", Context.after(aarhus.question, aarhus.answer))
     assert since.answer.kind is AnswerKind.ANSWER and "2016" in since.answer.text
+
+
+def test_a_follow_up_is_encoded_from_its_own_words_first(engine: Engine):
+    query = Query.in_context(Query.parse("siden hvornår?"), Query.parse("Hvad er Tættere på Familien?"))
+    searcher = engine.searcher()
+    vector = searcher.encode(query)
+    assert np.allclose(vector, searcher.encoder.encode_queries(["siden hvornår? Hvad er Tættere på Familien?"])[0])
+    assert not np.allclose(vector, searcher.encoder.encode_queries([query.text])[0])
