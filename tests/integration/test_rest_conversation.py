@@ -40,6 +40,19 @@ def test_herning_question_is_answered_with_a_source(running_bot):
     assert messages[-1]["text"] == answer["text"]
 
 
+def test_the_headline_conversation_carries_its_context(running_bot):
+    """The candidate's conversation from the product brief: Herning's investment and return, then
+    "og Aarhus?", "siden hvornår?" and "hvem har skrevet det?", each answered from the documents."""
+    sender = new_sender("test")
+    turns = [("Hvad investerede Herning, og hvad fik de igen?", ("2 mio", "4,7 mio")),
+             ("og Aarhus?", ("Aarhus",)), ("siden hvornår?", ("2016",)),
+             ("hvem har skrevet det?", ("Dansk Socialrådgiverforening",))]
+    for text, facts in turns:
+        answer = running_bot.send(sender, text)[-1]
+        assert answer["custom"]["kind"] == "answer", (text, answer["text"])
+        assert all(fact in answer["text"] for fact in facts), (text, answer["text"])
+
+
 def test_unrelated_question_is_declined(running_bot):
     messages = running_bot.send(new_sender("test"), "hvad koster en pizza i Rom?")
     assert _kinds(messages)[-1] == "no_answer"
