@@ -22,7 +22,8 @@ def is_question_for_the_documents(tracker: Tracker) -> bool:
     """The latest message is a question to the documents, whatever NLU took it for (`asks_the_documents`)."""
     message = Query.parse(latest_text(tracker))
     follows = bool(tracker.get_slot("last_question"))
-    return asks_the_documents(message, follows, engine().index.subject_terms.document_frequency)
+    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    return asks_the_documents(message, follows, engine().index.subject_terms.document_frequency, confidence)
 
 
 class ActionSmalltalk(Action):

@@ -169,3 +169,14 @@ def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_
     followups.ActionAnswerSource().run(foreword, _tracker("hvem skrev forordet?", "ask_answer_source", 0.9, slots), {})
     text = foreword.messages[0]["text"]
     assert not text.startswith("Svaret kommer fra:") and "Forord" in text  # the foreword itself, as a question
+
+
+@pytest.mark.parametrize(("confidence", "expected"), [(0.99, ["utter_iamabot"]), (0.4, ["no_answer"])])
+def test_a_smalltalk_intent_nlu_is_very_sure_of_stands_before_any_answer(actions, confidence: float,
+                                                                         expected: list[str]):
+    from actions import smalltalk
+
+    dispatcher = CollectingDispatcher()
+    message = "Er det en kunstig intelligens, jeg skriver med?"
+    smalltalk.ActionSmalltalk().run(dispatcher, _tracker(message, "bot_challenge", confidence), {})
+    assert _kinds(dispatcher) == expected

@@ -72,3 +72,12 @@ def test_a_new_place_with_a_question_of_its_own_is_asked_as_it_stands(message: s
 ])
 def test_a_question_for_the_documents_is_told_from_smalltalk(message: str, follows: bool, expected: bool):
     assert asks_the_documents(Query.parse(message), follows, VOCABULARY) is expected
+
+
+def test_before_any_answer_a_smalltalk_intent_nlu_is_very_sure_of_stands():
+    message = Query.parse("Er det en kunstig intelligens, jeg skriver med?")
+    vocabulary = VOCABULARY | {"skriv"}
+    assert asks_the_documents(message, False, vocabulary, confidence=0.4)
+    assert not asks_the_documents(message, False, vocabulary, confidence=0.99)
+    # After an answer the shape decides: "hvem var minister dengang?" reads as "hvem er du?" to NLU.
+    assert asks_the_documents(Query.parse("hvem var minister dengang?"), True, VOCABULARY, confidence=1.0)
