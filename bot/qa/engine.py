@@ -16,6 +16,7 @@ from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.language.question_parts import split_question
+from bot.language.sentences import is_heading
 from bot.qa.compose import SentenceScorer, combine, compose_answer, excerpt_sentences
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
@@ -26,6 +27,9 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 MORE_CANDIDATES = 30  # passages searched for the next part of the same documents
+# A heading or a short lead-in ("Kommunal leder", "Oplevelsen er, at:") recurs in passages not yet shown: only
+# sentences of this many words tell which passages an earlier excerpt came from.
+MIN_SHOWN_WORDS = 5
 # How far below the best hit its adjacent passages are scored (5-fold CV over 0.05-0.2 with the passages
 # next to the best hit, or to the best two: 0.1 next to the best, answerable 259 vs 258 of 327, follow-up
 # turns 69 vs 65 of 94, no fold worse).
@@ -157,7 +161,8 @@ class Engine:
         query = Query.of(question)
         searcher = self.searcher()
         vector = searcher.encode(query)
-        said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)}
+        said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)
+                if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
         unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
                        if hit.chunk.file in files and not _shown(hit, said))
         if not unseen:
