@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
 from bot.language.entities import find_entities
+from bot.language.framing import VIEW_TERMS
 from bot.language.query import Query
 from bot.schema import Answer, AnswerKind
 
@@ -34,8 +35,6 @@ _WEAK_POINTERS = frozenset("det den de der dette denne disse samme that there th
 # The verbs and question words that frame a follow-up carry no subject of their own.
 _FRAME_TERMS = frozenset(analyse("hvornår hvem hvor hvad hvilke hvorfor hvordan mange meget siden givet betydet "
                                  "uddybe fortæl mere get got did when who what how many much"))
-# "og hvad siger KL?" asks the previous question of KL: asking for a view is no question of its own.
-_VIEW_TERMS = frozenset(analyse("siger mener anbefaler synes say says think thinks"))
 MAX_CONTEXT_WORDS = 60  # a chain of follow-ups keeps the most recent words of its context
 
 
@@ -71,7 +70,7 @@ def asks_its_own(message: Query, vocabulary: Collection[str]) -> bool:
     entities = message.entities
     named = frozenset(analyse(" ".join([*entities.municipalities, *entities.organisations,
                                   *(word for word in message.words if find_entities(word))])))
-    frame = _FRAME_TERMS | _VIEW_TERMS | named
+    frame = _FRAME_TERMS | VIEW_TERMS | named  # "og hvad siger KL?": a view asked for is no question of its own
     return any(term in vocabulary and term not in frame for term in message.terms)
 
 

@@ -7,7 +7,6 @@ follow-up rewriting, then the engine's cited answer (or its decline).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,6 +17,7 @@ from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.suggestions import as_buttons, suggest
 from bot.documents.corpus import current_sources
+from bot.language.framing import asks_a_view
 from bot.language.query import Query
 from bot.qa.engine import Engine
 from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY, RelevancePolicy
@@ -26,9 +26,6 @@ from bot.schema import Answer, AnswerKind
 NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FOLLOWUP_INTENT = "followup_municipality"
-# A question for someone's view of a subject ("Hvad mener / siger / anbefaler X om ...?").
-_ASKS_VIEW = re.compile(r"\b(mener|mente|siger|sagde|anbefaler|anbefalede|synes|foreslår|thinks?|says?|recommends?)\b",
-                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,7 @@ def policy_for(intent: str | None, message: str = "") -> RelevancePolicy | None:
     professional's child is no subject, unless the message asks for someone's view ("Hvad mener Børns
     Vilkår om underretninger?": then the name must be one the documents use); a message NLU takes for out
     of scope is answered only by a passage sharing most of its subject."""
-    if intent == NOTIFICATION_INTENT and _ASKS_VIEW.search(message):
+    if intent == NOTIFICATION_INTENT and asks_a_view(message):
         return None
     return {NOTIFICATION_INTENT: GUIDANCE_POLICY, OUT_OF_SCOPE_INTENT: STRICT_POLICY}.get(intent or "")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.language.subject_terms import SubjectTerms
+from bot.language.framing import asks_a_view
 
 PASSAGES = [
     "Regeringen og partierne bag satspuljeaftalen for 2016 vil betale 96 mio. kr. til kommunerne.",
@@ -48,3 +49,11 @@ def test_a_misspelt_word_counts_as_the_corpus_word_it_misspells():
 def test_the_verb_get_frames_a_question_without_being_its_subject():
     assert "fik" not in TERMS.weights("Hvad fik Herning ud af familien?")
     assert TERMS.weights("hvad har de faaet ud af det") == {} and TERMS.weights("hvad fik de?") == {}
+
+
+def test_a_view_is_asked_for_by_an_opinion_verb_in_any_tense_or_language():
+    for text in ("Hvad mener Børns Vilkår om underretninger?", "Hvad sagde ministeren?", "What does KL think?",
+                 "og hvad foreslog DS?"):
+        assert asks_a_view(text), text
+    for text in ("Hvad skal der stå i en underretning?", "Kan det betale sig at underrette?", "Hvordan skriver jeg den?"):
+        assert not asks_a_view(text), text
