@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.language.subject_terms import SubjectTerms
 from bot.language.framing import asks_a_view
+from bot.language.subject_terms import SubjectTerms
 
 PASSAGES = [
     "Regeringen og partierne bag satspuljeaftalen for 2016 vil betale 96 mio. kr. til kommunerne.",
