@@ -115,15 +115,18 @@ def is_elliptical(message: Query, previous: Query, vocabulary: Collection[str]) 
     return short or strong or bool(words & _WEAK_POINTERS) or bool(_FOLLOWUP_START.match(message.folded + " "))
 
 
-def in_context(message: Query, context: Context | None, vocabulary: Collection[str]) -> Query:
+def in_context(message: Query, context: Context | None, vocabulary: Collection[str],
+               names_another: bool = False) -> Query:
     """The question the message asks, read in the context of the previous answer if it leans on it;
     a message with a subject of its own is searched on its own words, still preferring the documents
     the previous answer cited (a conversation tends to stay with its documents: 5-fold CV, follow-up
-    turns right 71 vs 69 of 94, no fold worse)."""
+    turns right 71 vs 69 of 94, no fold worse). `names_another`: NLU took the message for "and what about
+    X?" (its `followup_municipality` intent), which a message naming a place or organisation then is."""
     if context is None or not context.question:
         return message
     previous = Query.parse(" ".join(context.question.split()[-MAX_CONTEXT_WORDS:]))
-    if is_followup(message) and not asks_its_own(message, vocabulary):
+    named = message.entities.municipalities or message.entities.organisations
+    if (is_followup(message) or names_another and named) and not asks_its_own(message, vocabulary):
         return ask_again(previous, message)
     if is_elliptical(message, previous, vocabulary):
         return Query.in_context(message, previous, context.files)

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.dialogue.followup import Context, ask_again, asks_its_own, in_context
+from bot.dialogue.followup import Context, in_context
 from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD, as_guidance
 from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
@@ -72,13 +72,9 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     A follow-up is read in the context of the previous answer (`bot.dialogue.followup`). Guidance
     ends by offering the guided flow; an answer or a decline offers related questions.
     """
-    query = own = Query.parse(message)
+    own = Query.parse(message)
     vocabulary = engine.index.subject_terms.document_frequency
-    if (context and intent == FOLLOWUP_INTENT and (query.entities.municipalities or query.entities.organisations)
-            and not asks_its_own(query, vocabulary)):
-        query = ask_again(context.question, query)
-    else:
-        query = in_context(query, context, vocabulary)
+    query = in_context(own, context, vocabulary, names_another=intent == FOLLOWUP_INTENT)
     if intent == OUT_OF_SCOPE_INTENT and _out_of_scope_unfounded(own, query, vocabulary):
         intent = None
     answer = _answer(engine, query, intent)

@@ -47,6 +47,9 @@ def test_a_new_place_asks_the_previous_question_again_and_nothing_without_contex
     assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).text == "Hvad har Aarhus investeret?"
     assert in_context(Query.parse("og Aarhus?"), herning, VOCABULARY).asked_again
     assert in_context(Query.parse("siden hvornår?"), None, VOCABULARY) == Query.parse("siden hvornår?")
+    # A bare name is "and what about X?" when NLU says so (its followup_municipality intent).
+    assert not in_context(Query.parse("Aarhus?"), herning, VOCABULARY).asked_again
+    assert in_context(Query.parse("Aarhus?"), herning, VOCABULARY, names_another=True).text == "Hvad har Aarhus investeret?"
 
 
 @pytest.mark.parametrize(("message", "own"), [("og hvad har Aarhus investeret?", True), ("og Aarhus?", False),
