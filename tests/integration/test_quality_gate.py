@@ -20,14 +20,15 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-12-01 (fourth session, after the second lockbox joined the tuning folds) through REST
-# (docs/benchmarks.md): overall 0.840, answerable 0.810, out of scope declined 0.872, emergency 33/33 (663
-# questions); turns 0.821 (114 conversations). Floors about four points under (the CI trains its own NLU model).
-FLOOR_OVERALL = 0.80
+# Measured 2026-12-01 (fifth session, after the third lockbox joined the tuning folds: its items are harder,
+# out of scope above all) through REST (docs/benchmarks.md): overall 0.830, answerable 0.806, out of scope
+# declined 0.834, emergency 39/39 (766 questions); turns 0.826 (134 conversations). Floors about four points
+# under (the CI trains its own NLU model).
+FLOOR_OVERALL = 0.79
 FLOOR_ANSWERABLE = 0.77
-FLOOR_OUT_OF_SCOPE = 0.83
-FLOOR_TURNS = 0.78
-FLOOR_FOLLOWUPS = 0.76
+FLOOR_OUT_OF_SCOPE = 0.80
+FLOOR_TURNS = 0.79
+FLOOR_FOLLOWUPS = 0.78
 
 
 def test_single_questions_stay_above_their_floors(running_bot):
