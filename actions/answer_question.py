@@ -51,11 +51,17 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    """The intent NLU gave the latest user message, and its confidence (None, 0.0 when it gave none)."""
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
     emergency advice first even when the acute-danger net does not fire."""
     message = latest_text(tracker)
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent, _ = latest_intent(tracker)
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency or emergency:
         utter_emergency(dispatcher, tracker)
@@ -99,6 +105,6 @@ class ActionAcuteConcern(Action):
         if is_acute_danger(latest_text(tracker)):
             utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
-        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        _, confidence = latest_intent(tracker)
         sure = confidence >= engine().settings.acute_min_confidence
         return answer_latest_message(dispatcher, tracker, emergency=sure)

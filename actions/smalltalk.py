@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message, latest_text
+from actions.answer_question import answer_latest_message, latest_intent, latest_text
 from actions.runtime import engine
 from bot.dialogue.routing import asks_the_documents
 from bot.language.query import Query
@@ -22,7 +22,7 @@ def is_question_for_the_documents(tracker: Tracker) -> bool:
     """The latest message is a question to the documents, whatever NLU took it for (`asks_the_documents`)."""
     message = Query.parse(latest_text(tracker))
     follows = bool(tracker.get_slot("last_question"))
-    confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+    _, confidence = latest_intent(tracker)
     return asks_the_documents(message, follows, engine().index.subject_terms.document_frequency, confidence)
 
 
@@ -35,6 +35,6 @@ class ActionSmalltalk(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if is_question_for_the_documents(tracker):
             return answer_latest_message(dispatcher, tracker)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        intent, _ = latest_intent(tracker)
         dispatcher.utter_message(response=RESPONSES.get(intent, "utter_capabilities"))
         return []

@@ -22,7 +22,7 @@ _SOURCE_LINE = re.compile(rf"\b{_SOURCE_LINE_START} [^.!?]{{0,200}}?\b(?:19|20)\
 _CONTACT = re.compile(r"@\w|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|^(?:Kontakt|Tlf|Telefon|Mail|E-mail)\b|^— ?[A-ZÆØÅ]")
 _NAME_LINE_MAX_WORDS = 12
 _HEADING_MAX_WORDS = 12
-_LIST_ITEMS = ("- ", "• ")
+LIST_ITEM_MARKERS = ("- ", "• ")  # how an extracted list item starts
 # Seams of text extracted across columns ("... kommuner. og prøve nye ting af.", "skal stå til til
 # benchmarking"): a sentence running on in lower case after a full stop, or a doubled word. (A capitalised
 # word inside a sentence is no sign: flattened tables and headings do it too.)
@@ -54,7 +54,7 @@ def with_lead_ins(sentences: list[str]) -> list[str]:
     for sentence in sentences:
         previous = joined[-1] if joined else ""
         if (previous.endswith(":") and len(previous.split()) <= _HEADING_MAX_WORDS
-                and not sentence.startswith(_LIST_ITEMS)):
+                and not sentence.startswith(LIST_ITEM_MARKERS)):
             joined[-1] = f"{previous} {sentence}"
         else:
             joined.append(sentence)

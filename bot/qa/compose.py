@@ -18,7 +18,7 @@ import numpy as np
 from bot.language.analysis import title_terms
 from bot.language.entities import chunk_places
 from bot.language.query import Query
-from bot.language.sentences import is_garbled, is_heading, split_sentences
+from bot.language.sentences import LIST_ITEM_MARKERS, is_garbled, is_heading, split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.citation import sources_line
 from bot.qa.sentence_features import sentence_features
@@ -36,7 +36,6 @@ _NEIGHBOUR_BONUS = 0.02
 # Another passage joins the answer when its best sentence scores within this margin of the best one
 # (5-fold CV on the tuning folds over 0.015-0.12: 0.05, 247 vs 242 of 327 answerable right).
 _SECOND_SOURCE_MARGIN = 0.05
-_LIST_ITEM = ("- ", "• ")
 ENGLISH_NOTE = "(I answer in Danish, from Danish documents.)"
 
 SentenceScorer = Callable[[Hit], np.ndarray]
@@ -62,7 +61,7 @@ def _joined(sentences: list[str]) -> str:
     the sentence before reads as its end: "... beskrivelse af bekymringen Dialogbaseret underretning")."""
     text, previous = "", ""
     for sentence in sentences:
-        own_line = sentence.startswith(_LIST_ITEM) or is_heading(sentence) or text.endswith(":") or is_heading(previous)
+        own_line = sentence.startswith(LIST_ITEM_MARKERS) or is_heading(sentence) or text.endswith(":") or is_heading(previous)
         separator = "\n" if own_line else " "
         text = f"{text}{separator}{sentence}" if text else sentence
         previous = sentence
@@ -117,7 +116,7 @@ def _with_lists(candidate: _Candidate, total: int) -> int:
         if not candidate.sentences[lead].rstrip().endswith(":"):
             continue
         item = lead + 1
-        while (item < len(candidate.sentences) and candidate.sentences[item].startswith(_LIST_ITEM)
+        while (item < len(candidate.sentences) and candidate.sentences[item].startswith(LIST_ITEM_MARKERS)
                and total + _words(candidate.sentences[item]) <= MAX_WORDS):
             candidate.picked.add(item)
             total += _words(candidate.sentences[item])
