@@ -160,9 +160,12 @@ def _english_name(name: str) -> bool:
 def names_known(query: Query, hits: tuple[Hit, ...], terms: SubjectTerms) -> bool:
     """Every name the question uses ("Børns Vilkår", "FOA", "BUPL") is one the documents use; in an
     English question only names that are no English words. Municipalities and organisations the bot
-    knows are checked as entities instead."""
+    knows are checked as entities instead, and so are the parts of one ("Indenrigsministeriet" in "Social- og
+    Indenrigsministeriet")."""
+    organisations = query.entities.organisations
     return all(_name_known(name, hits, terms) for name in query.names
-               if analyse(name) and not find_entities(name) and not (query.english and _english_name(name)))
+               if analyse(name) and not find_entities(name) and not (query.english and _english_name(name))
+               and not any(name in organisation for organisation in organisations))
 
 
 def names_quoted(query: Query, hits: tuple[Hit, ...]) -> bool:

@@ -299,6 +299,9 @@ def test_a_name_the_documents_never_use_is_declined():
     assert names_known(Query.parse("Hvad viser Herning-investeringsmodellen?"), (HERNING,), terms)
     assert names_known(Query.parse("Hvad har Aarhus-Familien-projektet givet?"), (AARHUS,), terms)
     assert not names_known(Query.parse("Hvad har FOA-projektet i Aarhus givet?"), (AARHUS,), terms)
+    # A part of an organisation's name ("Indenrigsministeriet" in the ministry's) is checked as the organisation.
+    assert names_known(Query.parse("Hvad har Herning opnået ifølge Social- og Indenrigsministeriet?"), (HERNING,), terms)
+    assert not names_known(Query.parse("Hvad har Herning opnået ifølge Indenrigsministeriet?"), (HERNING,), terms)
     # A worried pedagogue names the child: the name is not what the question is about.
     question = "Har Herning investeret i Emma og de andre børn?"
     assert not decide(question, [HERNING], terms=terms).answerable
