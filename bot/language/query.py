@@ -39,6 +39,8 @@ _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb
 _ASKS_COST = re.compile(r"\b((hvad|what)\s+(koster|kostede|investerer|investerede|costs?|did\s+\w+(\s+\w+)?\s+"
                         r"(cost|invest))|(hvad|hvor\s+meget)\s+(har|havde)\s+(\w+\s+){0,3}?(investeret|kostet)"
                         r"|i\s+kroner|in\s+kroner)\b", re.IGNORECASE)
+# Question words that ask for something of their own (a manner, a reason, a person, a time, a place).
+_ASKS_OTHER = re.compile(r"\b(hvordan|hvorfor|hvem|hvornår|hvor|how|why|who|when|where)\b", re.IGNORECASE)
 # "Hvilke kommuner fik penge fra puljen?" asks for the names of municipalities.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
 
@@ -101,13 +103,17 @@ class Query:
     def in_context(cls, message: "Query", previous: "Query", files: tuple[str, ...] = ()) -> "Query":
         """An elliptical follow-up ("siden hvornår?", "hvem var minister dengang?") read with the question
         it follows: searched with both texts, its subject the earlier one's unless it names its own
-        places or organisations, the kind of answer wanted its own; `files` are preferred."""
+        places or organisations, the kind of answer wanted its own when it asks one (a shape or a question word),
+        else the earlier one's ("og hvad har det givet?" after an amount asked for); `files` are preferred."""
         named = message.entities.municipalities or message.entities.organisations
         entities = message.entities if named else Entities(
             previous.entities.municipalities, previous.entities.organisations,
             message.entities.years or previous.entities.years)
+        inherits = not message.wanted_shapes and not _ASKS_OTHER.search(message.text)
         return replace(
             message,
+            wanted_shapes=previous.wanted_shapes if inherits else message.wanted_shapes,
+            asks_amount=previous.asks_amount if inherits else message.asks_amount,
             text=f"{previous.text.rstrip()} {message.text}",
             search_text=f"{message.text.rstrip()} {previous.text}",
             folded=f"{previous.folded} {message.folded}",

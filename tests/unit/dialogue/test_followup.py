@@ -29,7 +29,11 @@ def test_an_elliptical_message_is_read_with_the_previous_question(message: str):
     query = in_context(Query.parse(message), PREVIOUS, VOCABULARY)
     assert query.text.startswith(PREVIOUS.question) and query.text.endswith(message)
     assert query.context_files == ("004.txt",) and query.leans_on_context
-    assert query.wanted_shapes == Query.parse(message).wanted_shapes  # the kind of answer is its own
+    # The kind of answer wanted is its own when it asks one ("siden hvornår?", "hvor mange penge?"), else the
+    # previous question's ("og hvad har det givet?" after a question asking when: a date).
+    own = Query.parse(message)
+    asks_its_own = bool(own.wanted_shapes) or message.startswith(("hvem", "siden"))
+    assert query.wanted_shapes == (own if asks_its_own else Query.parse(PREVIOUS.question)).wanted_shapes
     # The dense encoder reads the follow-up's own words first (folds: follow-up turns 140 vs 136 of 169).
     assert query.search_text == f"{message} {PREVIOUS.question}"
 
@@ -84,3 +88,13 @@ def test_before_any_answer_a_smalltalk_intent_nlu_is_very_sure_of_stands():
     assert not asks_the_documents(message, False, vocabulary, confidence=0.99)
     # After an answer the shape decides: "hvem var minister dengang?" reads as "hvem er du?" to NLU.
     assert asks_the_documents(Query.parse("hvem var minister dengang?"), True, VOCABULARY, confidence=1.0)
+
+
+def test_a_follow_up_without_a_kind_of_answer_of_its_own_wants_the_previous_ones():
+    """'og hvad har det givet?' after what Herning invested asks for an amount too (folds: follow-up turns
+    160 vs 157 of 196); 'hvordan?' asks something else."""
+    previous = Context("Hvad har Herning investeret i tidlig indsats?", ("000.txt",), ())
+    given = in_context(Query.parse("og hvad har det givet?"), previous, VOCABULARY)
+    assert given.asks_amount and given.wanted_shapes == Query.parse(previous.question).wanted_shapes
+    how = in_context(Query.parse("og hvordan?"), previous, VOCABULARY)
+    assert how.leans_on_context and not how.asks_amount and not how.wanted_shapes
