@@ -20,14 +20,14 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-12-01 (fifth session, after the third lockbox joined the tuning folds: its items are harder,
-# out of scope above all) through REST (docs/benchmarks.md): overall 0.830, answerable 0.806, out of scope
-# declined 0.834, emergency 39/39 (766 questions); turns 0.826 (134 conversations). Floors about four points
-# under (the CI trains its own NLU model).
-FLOOR_OVERALL = 0.79
-FLOOR_ANSWERABLE = 0.77
-FLOOR_OUT_OF_SCOPE = 0.80
-FLOOR_TURNS = 0.79
+# Measured 2026-12-01 (sixth session, after the fourth lockbox joined the tuning folds: its items, written about
+# the passages asked least, are harder) through REST (docs/benchmarks.md): overall 0.808 (702/869), answerable
+# 0.782 (481/615), out of scope declined 0.812 (134/165), emergency 44/44; turns 0.809 (331/409, 154
+# conversations). Floors about three points under (the CI trains its own NLU model, which moves a few items).
+FLOOR_OVERALL = 0.78
+FLOOR_ANSWERABLE = 0.75
+FLOOR_OUT_OF_SCOPE = 0.78
+FLOOR_TURNS = 0.78
 FLOOR_FOLLOWUPS = 0.78
 
 
