@@ -28,7 +28,10 @@ _ASKING_FOR_THE_SOURCE = frozenset(analyse(
     "fra kilde kilden kilder dokument dokumentet dokumenter svaret oplysningen oplysningerne læse læst finde link "
     "tal tallene tallet forfatter afsender who wrote written where from source sources document documents author "
     "figures numbers made by is that this it come comes organisation organisationen siger sagde sagt says said "
-    "organization publisher which what whose the a an of behind does do did you find found get got"))
+    "organization publisher which what whose the a an of behind does do did you find found get got "
+    # The document itself, named ("den tekst", "materialet", "undersøgelsen", "det sidste"), and filler ("okay").
+    "tekst teksten materiale materialet undersøgelse undersøgelsen rapport rapporten sidste henne udsendt udsendte "
+    "okay ok text report study published publish"))
 
 
 def _names_something(message: str, asking: frozenset[str]) -> bool:
