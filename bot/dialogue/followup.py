@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
-from bot.language.entities import find_entities
+from bot.language.entities import find_entities, written_forms
 from bot.language.framing import VIEW_TERMS
 from bot.language.query import Query
 from bot.schema import Answer, AnswerKind
@@ -90,8 +90,10 @@ def rewrite_followup(previous: Query | str, message: Query | str) -> str:
         if old_names and new_names:
             target = " og ".join(sorted(new_names))
             for name in old_names:
-                question, count = re.subn(rf"\b{re.escape(name)}\w*", target, question, flags=re.IGNORECASE)
-                replaced = replaced or count > 0
+                # As the question wrote it: "Socialrådgiverforeningen" for Dansk Socialrådgiverforening, "Hernings".
+                for form in sorted(written_forms(name), key=len, reverse=True):
+                    question, count = re.subn(rf"(?<![\w-]){re.escape(form)}\w*", target, question, flags=re.IGNORECASE)
+                    replaced = replaced or count > 0
     if not replaced:
         names = sorted(new.municipalities | new.organisations)
         question = f"{previous_question.rstrip('?. ')} – {' og '.join(names)}?"

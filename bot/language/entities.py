@@ -24,15 +24,25 @@ from bot.schema import Chunk
 PLACES_FILE = Path(__file__).with_name("places.yml")
 
 # Canonical organisation name → ways of writing it (matched on folded whole words).
+# English: the organisations' own English names ("Local Government Denmark"), for questions asked in English.
 ORGANISATIONS = {
-    "Dansk Socialrådgiverforening": ["dansk socialrådgiverforening", "socialrådgiverforeningen", "ds"],
-    "KL": ["kl", "kommunernes landsforening"],
-    "VIVE": ["vive"],
-    "Socialstyrelsen": ["socialstyrelsen"],
-    "Social- og Indenrigsministeriet": ["social- og indenrigsministeriet", "socialministeriet", "ministeriet"],
+    "Dansk Socialrådgiverforening": ["dansk socialrådgiverforening", "socialrådgiverforeningen", "ds",
+                                     "association of social workers"],
+    "KL": ["kl", "kommunernes landsforening", "local government denmark", "lgdk"],
+    "VIVE": ["vive", "danish center for social science research", "danish centre for social science research"],
+    "Socialstyrelsen": ["socialstyrelsen", "national board of social services"],
+    "Social- og Indenrigsministeriet": ["social- og indenrigsministeriet", "socialministeriet", "ministeriet",
+                                        "ministry of social affairs", "social ministry"],
     "KORA": ["kora"],
     "Rambøll": ["rambøll"],
 }
+
+
+def written_forms(name: str) -> list[str]:
+    """The ways a text may write an organisation or place: its name and the forms `ORGANISATIONS` knows."""
+    return [name, *ORGANISATIONS.get(name, [])]
+
+
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # Inflected forms: "Hernings", "Københavns", "Aarhus'".
 _GENITIVE = ("s", "'s", "'")

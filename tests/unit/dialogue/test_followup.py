@@ -16,6 +16,11 @@ def test_followup_is_rewritten_with_the_new_municipality():
     assert rewrite_followup("Hvad investerede Herning, og hvad fik de igen?", "og hvad med Aarhus?") == \
         "Hvad investerede Aarhus, og hvad fik de igen?"
     assert "Odense" in rewrite_followup("Hvad er en dialogbaseret underretning?", "hvad så med Odense?")
+    # An organisation is replaced as the question wrote it, not only by its canonical name.
+    assert rewrite_followup("Hvorfor siger Socialrådgiverforeningen, at indsatsen er vigtig?", "og VIVE?") == \
+        "Hvorfor siger VIVE, at indsatsen er vigtig?"
+    assert rewrite_followup("Hvad mener Kommunernes Landsforening om samskabelse?", "og hvad med DS?") == \
+        "Hvad mener Dansk Socialrådgiverforening om samskabelse?"
 
 
 VOCABULARY = frozenset(analyse("satspuljeaftale tidlig indsats offentliggjort minister penge herning aarhus "

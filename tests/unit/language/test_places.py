@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from bot.language.entities import PLACES_FILE, builtin_gazetteer, corpus_gazetteer, find_entities
@@ -86,3 +87,17 @@ def test_kommune_after_a_municipality_is_part_of_the_name_not_a_search_term():
     assert named.entities.municipalities == {"Herning", "Aarhus"}
     assert "kommun" not in named.terms and "hern" in named.terms
     assert "kommun" in Query.parse("Hvad gør kommunerne for udsatte børn?").terms
+
+
+@pytest.mark.parametrize(("question", "organisation"), [
+    ("What does the Danish Association of Social Workers propose?", "Dansk Socialrådgiverforening"),
+    ("What does Local Government Denmark recommend?", "KL"),
+    ("What did the Danish Center for Social Science Research find?", "VIVE"),
+    ("What did the Ministry of Social Affairs and the Interior announce?", "Social- og Indenrigsministeriet"),
+])
+def test_an_english_question_names_an_organisation_by_its_english_name(question: str, organisation: str):
+    assert find_entities(question).organisations == {organisation}
+
+
+def test_another_ministry_is_not_the_social_ministry():
+    assert not find_entities("What does the Ministry of Education say about schools?").organisations
