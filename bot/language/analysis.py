@@ -24,10 +24,11 @@ _NOMINAL_ENDINGS = ("ering", "ning", "ing")
 _NOMINAL_WORD = re.compile(r"ing(?:en|er|erne|ens|ers|ernes|s)?$")  # the word itself is such a noun
 _MIN_STEM = 4  # letters left after taking off an ending
 _MIN_PREFIX = 3  # shortest first part of a compound
+_MIN_NEUTER = 5  # shortest stem in -lt taken for an adjective's neuter form ("helt" is left alone)
 _MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
 _TITLE_SHARE = 0.8  # of a sentence's terms in the title or publisher: the sentence restates the title
 # Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
-ANALYSER_VERSION = 4
+ANALYSER_VERSION = 5
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,13 @@ def analyse(text: str) -> list[str]:
     """Text → BM25 terms: tokens minus stop words, folded, stemmed."""
     folded = [fold(token) for token in words(text)]
     kept = [token for token in folded if token not in _STOPWORDS and (len(token) > 1 or token.isdigit())]
-    return [_without_nominal_ending(token, stem) for token, stem in zip(kept, _stemmer().stemWords(kept))]
+    return [_without_neuter_t(_without_nominal_ending(token, stem)) for token, stem in zip(kept, _stemmer().stemWords(kept))]
+
+
+def _without_neuter_t(stem: str) -> str:
+    """An adjective's neuter form brought to its stem ("nationalt", "socialt", "kommunalt" → "national",
+    "social", "kommunal"), which Snowball keeps apart."""
+    return stem[:-1] if stem.endswith("lt") and len(stem) >= _MIN_NEUTER else stem
 
 
 def title_terms(title: str, publisher: str) -> frozenset[str]:

@@ -147,6 +147,13 @@ def test_a_verbs_noun_in_ing_has_the_verbs_term(noun, verb):
     assert analyse(noun) == analyse(verb)
 
 
+@pytest.mark.parametrize("neuter, common", [("nationalt", "nationale"), ("socialt", "social"), ("kommunalt", "kommunale"),
+                                             ("generelt", "generel")])
+def test_an_adjectives_neuter_form_has_its_term(neuter, common):
+    assert analyse(neuter) == analyse(common)
+    assert analyse("helt") == ["helt"]  # too short to be taken for one
+
+
 def test_a_stem_ending_in_ing_is_kept_when_the_word_is_no_noun_in_ing():
     # "anbringelse" stems to "anbring", like the verb "anbringe": nothing more comes off.
     assert analyse("anbringelser") == analyse("anbringe") == ["anbring"]
