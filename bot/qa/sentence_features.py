@@ -35,6 +35,11 @@ FEATURES = (
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
 
 
+def _names_one(query: Query, sentence: str) -> bool:
+    """The sentence holds a name the question uses ("Katrine Iversen"): a byline the question asks about."""
+    return any(name in sentence or name.removesuffix("s") in sentence for name in query.names if len(name.split()) > 1)
+
+
 def sentence_features(query: Query, sentences: list[str], similarities: np.ndarray | None, hit: Hit | None,
                       common: frozenset[str] = frozenset(), weights: dict[str, float] | None = None) -> np.ndarray:
     """The feature rows (`FEATURES`) of the sentences of one passage for the question.
@@ -63,6 +68,6 @@ def sentence_features(query: Query, sentences: list[str], similarities: np.ndarr
         [len(s.split()) / 100 for s in sentences],
         [i == 0 for i in range(len(sentences))],
         [restates_title(s, common) for s in sentences],
-        [is_contact_line(s) and not holds for s, holds in zip(sentences, asked)],
+        [is_contact_line(s) and not holds and not _names_one(query, s) for s, holds in zip(sentences, asked)],
     ]
     return np.column_stack([np.asarray(column, dtype=np.float32) for column in columns]).reshape(len(sentences), -1)

@@ -239,6 +239,10 @@ def test_contact_details_and_bylines_rank_below_the_content_unless_asked_for():
     assert scores[1] > scores[0]
     scores = sentence_scores("Hvem hjælper i ordningen?", sentences, similarities)
     assert scores[0] > scores[1]
+    # A byline naming the person the question asks about is what is asked (folds: answerable 484 -> 485).
+    byline = ["Katrine Iversen, Chefanalytiker", "VIVE har undersøgt 18 kommuners erfaringer med omlægningen."]
+    scores = sentence_scores("Hvad er Katrine Iversens stilling?", byline, np.array([0.85, 0.86]))
+    assert scores[0] > scores[1]
 
 
 def test_which_municipalities_needs_passages_that_name_them():
