@@ -7,8 +7,9 @@ Two shapes:
   a message without a subject of its own (short, pointing back with "det", "de", "dengang", or
   starting with "og") is searched together with the previous question, preferring the documents
   the previous answer cited (`Query.in_context`).
-A message that brings two or more subject words of its own, or names another place, is a new
-question, searched on its own words; the documents of the answer before are still preferred.
+A message that brings two or more subject words of its own (unless it is a short "og ...?": "og børnenes
+alder?"), or names another place, is a new question, searched on its own words; the documents of the answer
+before are still preferred.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _FOLLOWUP_START = re.compile(
 )
 _MAX_FOLLOWUP_WORDS = 7
 _MAX_ELLIPTICAL_WORDS = 6
+_MAX_SHORT_AND_WORDS = 4  # "og børnenes alder?": read in context with two subject words of its own
 # Words that point back to what was just said (folded). The strong ones do so whatever else the
 # message says; the weak ones are also articles ("det tværfaglige team").
 _STRONG_POINTERS = frozenset("dem deres dens dets dengang derfra deraf heraf hertil it its they them their those then".split())
@@ -103,7 +105,8 @@ def rewrite_followup(previous: Query | str, message: Query | str) -> str:
 def is_elliptical(message: Query, previous: Query, vocabulary: Collection[str]) -> bool:
     """Whether the message leans on the previous question: it names no other place or organisation,
     brings at most one subject word of its own (a word of the documents the previous question did
-    not use), and is short, points back ("det", "dengang", "they") or starts like "og ...?"."""
+    not use; two in a short "og ...?" of at most four words), and is short, points back ("det", "dengang",
+    "they") or starts like "og ...?"."""
     mine = message.entities.municipalities | message.entities.organisations
     theirs = previous.entities.municipalities | previous.entities.organisations
     if mine - theirs:
@@ -111,10 +114,11 @@ def is_elliptical(message: Query, previous: Query, vocabulary: Collection[str]) 
     words = set(message.folded.split())
     strong = bool(words & _STRONG_POINTERS)
     new_subject = {t for t in message.terms if t in vocabulary and t not in previous.terms and t not in _FRAME_TERMS}
-    if len(new_subject) > 1 and not strong:
+    starts = bool(_FOLLOWUP_START.match(message.folded + " "))
+    if len(new_subject) > 1 and not strong and not (starts and len(message.words) <= _MAX_SHORT_AND_WORDS):
         return False
     short = len(message.words) <= _MAX_ELLIPTICAL_WORDS
-    return short or strong or bool(words & _WEAK_POINTERS) or bool(_FOLLOWUP_START.match(message.folded + " "))
+    return short or strong or bool(words & _WEAK_POINTERS) or starts
 
 
 def in_context(message: Query, context: Context | None, vocabulary: Collection[str],

@@ -103,3 +103,13 @@ def test_a_follow_up_without_a_kind_of_answer_of_its_own_wants_the_previous_ones
     assert given.asks_amount and given.wanted_shapes == Query.parse(previous.question).wanted_shapes
     how = in_context(Query.parse("og hvordan?"), previous, VOCABULARY)
     assert how.leans_on_context and not how.asks_amount and not how.wanted_shapes
+
+
+def test_a_short_and_question_is_read_in_context_even_with_two_words_of_its_own():
+    """"og børnenes alder?" after what happened to the number of children sent home (folds: follow-up turns 161
+    vs 160 of 196); a longer message with two subject words of its own is a new question."""
+    vocabulary = frozenset(analyse("hjemgivelser antallet børnenes alder tværfaglige team skole"))
+    previous = Context("Hvad skete der med antallet af hjemgivelser?", ("003.txt",), ())
+    assert in_context(Query.parse("og børnenes alder?"), previous, vocabulary).leans_on_context
+    longer = in_context(Query.parse("og hvordan arbejder det tværfaglige team på skolen?"), previous, vocabulary)
+    assert not longer.leans_on_context
