@@ -14,6 +14,8 @@ from bot.dialogue.followup import Context
 from bot.dialogue.reply import reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.safety import is_acute_danger
+from bot.dialogue.source_request import asks_for_the_source
+from bot.qa.citation import with_excerpts
 from bot.schema import Answer, AnswerKind
 
 GUIDE_OFFERED = "guide_offered"
@@ -57,6 +59,24 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
+FROM_DOCUMENTS = frozenset({AnswerKind.ANSWER.value, AnswerKind.GUIDANCE.value})
+
+
+def last_answer(tracker: Tracker) -> Answer | None:
+    """The last answer from the documents in this conversation (the `last_answer` slot: an answer or notification
+    guidance, both cited), if any."""
+    payload = tracker.get_slot("last_answer")
+    if not isinstance(payload, dict) or payload.get("kind") not in FROM_DOCUMENTS:
+        return None
+    return Answer.from_payload(payload)
+
+
+def send_sources(dispatcher: CollectingDispatcher, last: Answer) -> None:
+    """Name the sources of the last answer, with the passages it cited."""
+    text = "Svaret kommer fra:\n" + with_excerpts(last.sources)
+    send(dispatcher, Answer(AnswerKind.ANSWER, text, last.sources, last.confidence))
+
+
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
     emergency advice first even when the acute-danger net does not fire."""
@@ -86,6 +106,11 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        last = last_answer(tracker)
+        if last is not None and asks_for_the_source(latest_text(tracker)):
+            # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
+            send_sources(dispatcher, last)
+            return []
         return answer_latest_message(dispatcher, tracker)
 
 

@@ -171,6 +171,12 @@ def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_
         followups.ActionAnswerSource().run(named, _tracker(message, "ask_answer_source", 0.9, slots), {})
         assert named.messages[0]["text"].startswith("Svaret kommer fra:"), message
 
+    # NLU unsure ("who wrote that?" as nlu_fallback): the answer path names the sources too.
+    from actions.answer_question import ActionAnswerQuestion
+    unsure = CollectingDispatcher()
+    ActionAnswerQuestion().run(unsure, _tracker("who wrote that?", "nlu_fallback", 0.4, slots), {})
+    assert unsure.messages[0]["text"].startswith("Svaret kommer fra:") and "KL" in unsure.messages[0]["text"]
+
     foreword = CollectingDispatcher()
     followups.ActionAnswerSource().run(foreword, _tracker("hvem skrev forordet?", "ask_answer_source", 0.9, slots), {})
     text = foreword.messages[0]["text"]
