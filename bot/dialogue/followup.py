@@ -94,7 +94,8 @@ def rewrite_followup(previous: Query | str, message: Query | str) -> str:
             for name in old_names:
                 # As the question wrote it: "Socialrådgiverforeningen" for Dansk Socialrådgiverforening, "Hernings".
                 for form in sorted(written_forms(name), key=len, reverse=True):
-                    question, count = re.subn(rf"(?<![\w-]){re.escape(form)}\w*", target, question, flags=re.IGNORECASE)
+                    question, count = re.subn(rf"(?<![\w-]){re.escape(form)}(?:s|'s|')?(?!\w)", target, question,
+                                              flags=re.IGNORECASE)
                     replaced = replaced or count > 0
     if not replaced:
         names = sorted(new.municipalities | new.organisations)

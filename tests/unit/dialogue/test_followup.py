@@ -21,6 +21,10 @@ def test_followup_is_rewritten_with_the_new_municipality():
         "Hvorfor siger VIVE, at indsatsen er vigtig?"
     assert rewrite_followup("Hvad mener Kommunernes Landsforening om samskabelse?", "og hvad med DS?") == \
         "Hvad mener Dansk Socialrådgiverforening om samskabelse?"
+    # Only the name (or its genitive) is replaced, not a word that starts like it ("klare" after "KL").
+    assert rewrite_followup("Hvordan vil KL klare de store klasser?", "og VIVE?") == \
+        "Hvordan vil VIVE klare de store klasser?"
+    assert rewrite_followup("Hvad er Hernings model?", "og Aarhus?") == "Hvad er Aarhus model?"
 
 
 VOCABULARY = frozenset(analyse("satspuljeaftale tidlig indsats offentliggjort minister penge herning aarhus "
