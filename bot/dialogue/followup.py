@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
-from bot.language.entities import find_entities, written_forms
+from bot.language.entities import GENITIVE_ENDINGS, find_entities, written_forms
 from bot.language.framing import VIEW_TERMS
 from bot.language.query import Query
 from bot.schema import Answer, AnswerKind
@@ -27,6 +27,7 @@ from bot.schema import Answer, AnswerKind
 _FOLLOWUP_START = re.compile(
     r"^(?:og |men |samme |and |what about |how about |(?:hvad|hvordan) (?:sa )?(?:med|om|i) )"
 )
+_GENITIVE = f"(?:{'|'.join(map(re.escape, GENITIVE_ENDINGS))})?"  # "Hernings", "Aarhus'"
 _MAX_FOLLOWUP_WORDS = 7
 _MAX_ELLIPTICAL_WORDS = 6
 _MAX_SHORT_AND_WORDS = 4  # "og børnenes alder?": read in context with two subject words of its own
@@ -94,7 +95,7 @@ def rewrite_followup(previous: Query | str, message: Query | str) -> str:
             for name in old_names:
                 # As the question wrote it: "Socialrådgiverforeningen" for Dansk Socialrådgiverforening, "Hernings".
                 for form in sorted(written_forms(name), key=len, reverse=True):
-                    question, count = re.subn(rf"(?<![\w-]){re.escape(form)}(?:s|'s|')?(?!\w)", target, question,
+                    question, count = re.subn(rf"(?<![\w-]){re.escape(form)}{_GENITIVE}(?!\w)", target, question,
                                               flags=re.IGNORECASE)
                     replaced = replaced or count > 0
     if not replaced:

@@ -31,4 +31,4 @@ def names_something(message: str, asking: frozenset[str]) -> bool:
 def asks_for_the_source(message: str) -> bool:
     """Whether the message asks only where the last answer comes from, whatever intent NLU gave it."""
     terms = set(analyse(message))
-    return bool(terms & _SOURCE_MARKERS) and not names_something(message, ASKING_FOR_THE_SOURCE)
+    return bool(terms & _SOURCE_MARKERS) and terms <= ASKING_FOR_THE_SOURCE  # names nothing else

@@ -45,7 +45,7 @@ def written_forms(name: str) -> list[str]:
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 # Inflected forms: "Hernings", "Københavns", "Aarhus'".
-_GENITIVE = ("s", "'s", "'")
+GENITIVE_ENDINGS = ("s", "'s", "'")
 # "Egebæk Kommune", "Egebæks Kommune", "Bornholms Regionskommune": a capitalised name before "Kommune".
 # "Kommune" capitalised, as in a municipality's name: "Projekt kommune og civilsamfundet" names none.
 _NAMED_MUNICIPALITY = re.compile(r"(?<![\w-])([A-ZÆØÅ][^\W\d_]+(?:-[A-ZÆØÅ][^\W\d_]+)*) (?:Regionsk|K)ommune\b")
@@ -105,7 +105,7 @@ class Gazetteer:
 
 def _place_forms(name: str) -> dict[str, str]:
     """A place's name and its genitives, folded."""
-    return {fold(name + suffix): name for suffix in ("", *_GENITIVE)}
+    return {fold(name + suffix): name for suffix in ("", *GENITIVE_ENDINGS)}
 
 
 def _place_name(name: str, known: Mapping[str, str]) -> str | None:
@@ -132,7 +132,7 @@ def _publisher_forms(publisher: str, known: Gazetteer, lower_words: set[str]) ->
         one_word = len(folded.split()) == 1
         if not folded or len(folded) < 2 or (one_word and folded in lower_words and not _ACRONYM.match(part)):
             continue
-        forms.update({folded_text(part + suffix): name for suffix in ("", *_GENITIVE)})
+        forms.update({folded_text(part + suffix): name for suffix in ("", *GENITIVE_ENDINGS)})
     return forms
 
 
@@ -146,9 +146,9 @@ def builtin_gazetteer() -> Gazetteer:
     for alias, name in data["aliases"].items():
         municipalities[fold(alias)] = name
     regions = {folded_text(form + suffix): region for region, others in data["regions"].items()
-               for form in [region, *others] for suffix in ("", *_GENITIVE)}
+               for form in [region, *others] for suffix in ("", *GENITIVE_ENDINGS)}
     organisations = {folded_text(form + suffix): name for name, forms in ORGANISATIONS.items() for form in forms
-                     for suffix in ("", *_GENITIVE)}
+                     for suffix in ("", *GENITIVE_ENDINGS)}
     return Gazetteer(municipalities, regions, organisations, frozenset(data["ambiguous"]))
 
 
