@@ -55,6 +55,22 @@ class _Candidate:
         """The picked sentences in document order; list items stay on lines of their own."""
         return _joined([self.sentences[i] for i in sorted(self.picked)])
 
+    def new(self, said: set[str]) -> list[int]:
+        """The sentences whose text neither this passage's picks nor the answer's other passages (`said`) have
+        said (overlapping passages, copies of a document and repeated slide headings share sentences; the
+        answer says each once)."""
+        said = said | {_same(self.sentences[i]) for i in self.picked}
+        return [i for i, sentence in enumerate(self.sentences) if _same(sentence) not in said]
+
+
+def _same(sentence: str) -> str:
+    return " ".join(sentence.split())
+
+
+def _said_elsewhere(candidate: _Candidate, used: list[_Candidate]) -> set[str]:
+    """The texts of the sentences the answer's other passages have picked."""
+    return {_same(other.sentences[i]) for other in used if other is not candidate for i in other.picked}
+
 
 def _joined(sentences: list[str]) -> str:
     """Sentences as one excerpt; list items and headings stay on lines of their own (a heading run into
@@ -88,14 +104,14 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _fill(candidate: _Candidate, total: int, own_limit: int) -> int:
+def _fill(candidate: _Candidate, total: int, own_limit: int, said: set[str]) -> int:
     """Add the candidate's best remaining sentences (neighbours first) until it has `own_limit`
     words, never letting the whole answer pass MAX_WORDS; returns the new total. Text garbled by
     extraction is never added as context (it may still be quoted when it states what was asked:
-    5-fold CV of a penalty on it lost answers whose fact only garbled text states)."""
-    readable = [i for i, sentence in enumerate(candidate.sentences) if not is_garbled(sentence)]
+    5-fold CV of a penalty on it lost answers whose fact only garbled text states; `said`: what the answer's
+    other passages say)."""
     while _words(candidate.text) < own_limit:
-        options = [i for i in readable if i not in candidate.picked
+        options = [i for i in candidate.new(said) if not is_garbled(candidate.sentences[i])
                    and total + _words(candidate.sentences[i]) <= MAX_WORDS]
         if not options:
             break
@@ -104,10 +120,6 @@ def _fill(candidate: _Candidate, total: int, own_limit: int) -> int:
         candidate.picked.add(pick)
         total += _words(candidate.sentences[pick])
     return total
-
-
-def _best(candidate: _Candidate) -> int:
-    return int(np.argmax(candidate.scores))
 
 
 def _with_lists(candidate: _Candidate, total: int) -> int:
@@ -172,7 +184,10 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
             used.append(other)
             covered |= places
     for candidate in used:
-        candidate.picked.add(_best(candidate))
+        fresh = candidate.new(_said_elsewhere(candidate, used))
+        if fresh:
+            candidate.picked.add(max(fresh, key=lambda i: candidate.scores[i]))
+    used = [candidate for candidate in used if candidate.picked]
     if len(wanted) > 1:
         _pick_asked_kind_of_each(query, used)
     else:
@@ -181,7 +196,7 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
     for candidate in used:
         total = _with_lists(candidate, total)
     for candidate in used:
-        total = _fill(candidate, total, TARGET_WORDS // len(used))
+        total = _fill(candidate, total, TARGET_WORDS // len(used), _said_elsewhere(candidate, used))
     return used
 
 

@@ -92,6 +92,26 @@ def test_garbled_text_is_not_added_as_context():
     assert "risikovillige" not in answer.text
 
 
+def test_a_sentence_two_passages_share_is_said_once():
+    shared = "Der er investeret 2 mio. kr. om året i 4 år i Herning."
+    first = _hit(f"Om Herning. {shared} Alle kommuner er forskellige. Slide: Investeringsmodel.", "herning.txt")
+    copy = _hit(f"{shared} Efter 2 år er der allerede hentet 4,7 mio. kr.", "herning-kopi.txt", rank=2)
+    answer = compose_answer("Hvor meget blev der investeret om året?", (first, copy),
+                            scorer=lambda hit: np.full(len(hit.chunk.sentences), 0.9))
+    assert answer.text.count("investeret 2 mio. kr.") == 1
+    assert "4,7 mio. kr." in answer.text
+
+
+def test_a_heading_repeated_within_a_passage_is_said_once():
+    slides = ("Herning investerer i tidlig indsats", "Der er investeret 2 mio. kr. om året.",
+              "Herning investerer i tidlig indsats", "Efter 2 år er der hentet 4,7 mio. kr.")
+    hit = _hit("\n".join(slides), "herning.txt")
+    hit = replace(hit, chunk=replace(hit.chunk, sentences=slides))
+    answer = compose_answer("Hvad investerede Herning?", (hit,))
+    assert answer.text.count("Herning investerer i tidlig indsats") == 1
+    assert "4,7 mio. kr." in answer.text
+
+
 def test_english_question_gets_a_note():
     answer = compose_answer("How much did Herning invest and get back?", (HERNING,))
     assert answer.text.endswith("(I answer in Danish, from Danish documents.)")
