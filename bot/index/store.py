@@ -105,6 +105,11 @@ class LoadedIndex:
         around = (self._row_at.get((chunk.file, chunk.position + step)) for step in (-1, 1))
         return [r for r in around if r is not None]
 
+    def next_row(self, row: int) -> int | None:
+        """The row of the passage just after chunk `row` in its document (None at its end)."""
+        chunk = self.chunks[row]
+        return self._row_at.get((chunk.file, chunk.position + 1))
+
     def sentence_rows(self, row: int) -> slice:
         """The rows of `sentence_vectors` that belong to chunk `row`."""
         start = int(self.sentence_start[row])

@@ -43,12 +43,14 @@ SentenceScorer = Callable[[Hit], np.ndarray]
 
 @dataclass
 class _Candidate:
-    """A relevant passage with its sentences, their scores, and the ones picked."""
+    """A relevant passage with its sentences, their scores, the ones picked, and the texts an earlier answer
+    of the conversation said (`before`: never said again)."""
 
     hit: Hit
     sentences: list[str]
     scores: np.ndarray
     picked: set[int] = field(default_factory=set)
+    before: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -59,16 +61,25 @@ class _Candidate:
         """The sentences whose text neither this passage's picks nor the answer's other passages (`said`) have
         said (overlapping passages, copies of a document and repeated slide headings share sentences; the
         answer says each once)."""
-        said = said | {_same(self.sentences[i]) for i in self.picked}
+        said = said | self.before | {_same(self.sentences[i]) for i in self.picked}
         return [i for i, sentence in enumerate(self.sentences) if _same(sentence) not in said]
+
+    @property
+    def best_score(self) -> float:
+        """The score of its best sentence that no earlier answer said."""
+        return max((float(self.scores[i]) for i in range(len(self.sentences)) if self.unsaid(i)), default=-np.inf)
+
+    def unsaid(self, index: int) -> bool:
+        """Whether the sentence is not one an earlier answer said."""
+        return _same(self.sentences[index]) not in self.before
 
 
 def _same(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
-def _said_elsewhere(candidate: _Candidate, used: list[_Candidate]) -> set[str]:
-    """The texts of the sentences the answer's other passages have picked."""
+def _said_elsewhere(candidate: _Candidate | None, used: list[_Candidate]) -> set[str]:
+    """The texts of the sentences the answer's other passages (all of `used` for None) have picked."""
     return {_same(other.sentences[i]) for other in used if other is not candidate for i in other.picked}
 
 
@@ -129,7 +140,7 @@ def _with_lists(candidate: _Candidate, total: int) -> int:
             continue
         item = lead + 1
         while (item < len(candidate.sentences) and candidate.sentences[item].startswith(LIST_ITEM_MARKERS)
-               and total + _words(candidate.sentences[item]) <= MAX_WORDS):
+               and candidate.unsaid(item) and total + _words(candidate.sentences[item]) <= MAX_WORDS):
             candidate.picked.add(item)
             total += _words(candidate.sentences[item])
             item += 1
@@ -140,7 +151,8 @@ def _pick_asked_kind(query: Query, candidates: list[_Candidate], used: list[_Can
     """When the question asks for a number, a name or contact details and no picked sentence holds
     one, add the best sentence that does (from any relevant passage)."""
     shapes = query.wanted_shapes
-    holds = [(c, i) for c in candidates for i, s in enumerate(c.sentences) if any(p.search(s) for p in shapes)]
+    holds = [(c, i) for c in candidates for i, s in enumerate(c.sentences)
+             if c.unsaid(i) and any(p.search(s) for p in shapes)]
     if not holds or any(i in c.picked for c, i in holds):
         return
     candidate, index = max(holds, key=lambda pair: pair[0].scores[pair[1]])
@@ -157,13 +169,14 @@ def _pick_asked_kind_of_each(query: Query, used: list[_Candidate]) -> None:
 
 def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
            terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-           adjacent: tuple[Hit, ...] = ()) -> list[_Candidate]:
+           adjacent: tuple[Hit, ...] = (), before: frozenset[str] = frozenset()) -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first (`adjacent`: the
-    passages next to the best hit in its document, candidates as well)."""
+    passages next to the best hit in its document, candidates as well; `before`: sentences an earlier answer
+    said, whitespace-collapsed, which are not said again)."""
     weights = terms.weights(query) if terms else None
     candidates = [
         _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
-                   np.zeros(0, dtype=np.float32))
+                   np.zeros(0, dtype=np.float32), before=before)
         for hit in (*hits[:MAX_PASSAGES], *adjacent)
     ]
     for candidate in candidates:
@@ -172,14 +185,15 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
         common = title_terms(chunk.title, chunk.publisher)
         candidate.scores = sentence_scores(query, candidate.sentences, similarities, common, candidate.hit, weights,
                                            ranker)
-    candidates.sort(key=lambda c: -float(c.scores.max()))
+    candidates = [c for c in candidates if any(c.unsaid(i) for i in range(len(c.sentences)))]
+    candidates.sort(key=lambda c: -c.best_score)
     primary = candidates[0]
     used = [primary]
     wanted = query.entities.municipalities
     covered = chunk_places(primary.hit.chunk) & wanted
     for other in candidates[1:]:
         places = chunk_places(other.hit.chunk) & wanted
-        close = float(other.scores.max()) >= float(primary.scores.max()) - _SECOND_SOURCE_MARGIN
+        close = other.best_score >= primary.best_score - _SECOND_SOURCE_MARGIN
         if places - covered or (close and not wanted):
             used.append(other)
             covered |= places
@@ -202,15 +216,47 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
 
 def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
                    terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-                   adjacent: tuple[Hit, ...] = ()) -> Answer:
+                   adjacent: tuple[Hit, ...] = (), before: frozenset[str] = frozenset()) -> Answer:
     """An extractive answer from the relevant hits, with its sources (`terms`: the corpus's subject terms,
     for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one;
-    `adjacent`: passages next to the best hit, which may give sentences too)."""
+    `adjacent`: passages next to the best hit, which may give sentences too; `before`: sentences an earlier
+    answer said, not said again)."""
     query = Query.of(question)
-    used = select(query, hits, scorer, terms, ranker, adjacent)
+    used = select(query, hits, scorer, terms, ranker, adjacent, before)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
     return Answer(AnswerKind.ANSWER, _cited_text(sources, query.english), sources,
                   confidence=max(c.hit.dense for c in used))
+
+
+def continuation(hits: tuple[Hit, ...], before: frozenset[str], english: bool) -> Answer | None:
+    """What the passages go on to say after the sentences an earlier answer said (`before`, whitespace-collapsed):
+    each passage's readable sentences not yet said after the first one said, in document order, until the answer
+    has TARGET_WORDS ("kan du uddybe?" continues the list or the account the answer broke off); None when they
+    say nothing more. A heading or lead-in ("Oplevelsen er, at:") whose text does not follow is left out."""
+    used: list[_Candidate] = []
+    total = 0
+    for hit in hits:
+        candidate = _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
+                               np.zeros(0, dtype=np.float32), before=before | _said_elsewhere(None, used))
+        said = [i for i in range(len(candidate.sentences)) if not candidate.unsaid(i)]
+        for index in range(min(said, default=-1) + 1, len(candidate.sentences)):
+            sentence = candidate.sentences[index]
+            if total >= TARGET_WORDS or total + _words(sentence) > MAX_WORDS:
+                break
+            if candidate.unsaid(index) and not is_garbled(sentence):
+                candidate.picked.add(index)
+                total += _words(sentence)
+        for index in sorted(candidate.picked):
+            sentence = candidate.sentences[index]
+            if (is_heading(sentence) or sentence.rstrip().endswith(":")) and index + 1 not in candidate.picked:
+                candidate.picked.discard(index)
+                total -= _words(sentence)
+        if candidate.picked:
+            used.append(candidate)
+    if not used:
+        return None
+    sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
+    return Answer(AnswerKind.ANSWER, _cited_text(sources, english), sources, confidence=max(c.hit.dense for c in used))
 
 
 def _cited_text(sources: list[Source], english: bool) -> str:

@@ -17,7 +17,7 @@ from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.language.question_parts import split_question
 from bot.language.sentences import is_heading
-from bot.qa.compose import SentenceScorer, combine, compose_answer, excerpt_sentences
+from bot.qa.compose import SentenceScorer, combine, compose_answer, continuation, excerpt_sentences
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
@@ -156,16 +156,27 @@ class Engine:
         return replace(answer, text=f"{HEDGE_TEXT}\n\n{answer.text}", confidence=answer.confidence / 2)
 
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
-        """More from the documents an earlier answer cited ("kan du uddybe?"): the passage of `files` most
-        relevant to the question that holds none of the `seen` excerpts, or a plain "nothing more"."""
+        """More from the documents an earlier answer cited ("kan du uddybe?"): what the passages it quoted go on
+        to say after the `seen` excerpts (and the passage after each), else the passage of `files` most relevant
+        to the question that holds none of them, or a plain "nothing more"."""
         query = Query.of(question)
         searcher = self.searcher()
+        index = searcher.index
+        before = frozenset(" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage))
+        said = {sentence for sentence in before if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
+        quoted = [row for passage in seen for row, chunk in enumerate(index.chunks)
+                  if chunk.file in files and _shown(Hit(chunk, 0.0, 0.0, 0.0, 0, row), {
+                      s for s in said if s in " ".join(passage.split())})]
+        chain = dict.fromkeys(row for quoted_row in quoted for row in (quoted_row, index.next_row(quoted_row))
+                              if row is not None)
+        more = continuation(tuple(Hit(index.chunks[row], 0.0, 0.0, 0.0, 0, row) for row in chain), before,
+                            query.english)
+        if more is not None:
+            return more
         vector = searcher.encode(query)
-        said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)
-                if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
         unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
                        if hit.chunk.file in files and not _shown(hit, said))
         if not unseen:
             return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
         return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector),
-                              searcher.index.subject_terms, self.ranker)
+                              index.subject_terms, self.ranker)
