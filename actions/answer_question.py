@@ -62,13 +62,36 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 FROM_DOCUMENTS = frozenset({AnswerKind.ANSWER.value, AnswerKind.GUIDANCE.value})
 
 
-def last_answer(tracker: Tracker) -> Answer | None:
-    """The last answer from the documents in this conversation (the `last_answer` slot: an answer or notification
-    guidance, both cited), if any."""
-    payload = tracker.get_slot("last_answer")
+def _from_documents(payload: object) -> Answer | None:
+    """The answer a `last_answer` slot value holds when it came from the documents (an answer or notification
+    guidance, both cited), else None (a decline, a clarification, nothing)."""
     if not isinstance(payload, dict) or payload.get("kind") not in FROM_DOCUMENTS:
         return None
     return Answer.from_payload(payload)
+
+
+def last_answered(tracker: Tracker) -> tuple[str, Answer] | None:
+    """The last question answered from the documents in this conversation and its answer, if any: the
+    `last_question` and `last_answer` slots, or, when a decline has replaced them since, the values they had
+    before it in the conversation's events ("hvem står bag den tekst?" after a decline asks about the last text
+    the user was shown)."""
+    answer = _from_documents(tracker.get_slot("last_answer"))
+    if answer is not None:
+        return tracker.get_slot("last_question") or "", answer
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            continue
+        if answer is None and event.get("name") == "last_answer":
+            answer = _from_documents(event.get("value"))
+        elif answer is not None and event.get("name") == "last_question" and event.get("value"):
+            return event["value"], answer
+    return ("", answer) if answer is not None else None
+
+
+def last_answer(tracker: Tracker) -> Answer | None:
+    """The last answer from the documents in this conversation (`last_answered`), if any."""
+    found = last_answered(tracker)
+    return found[1] if found else None
 
 
 def send_sources(dispatcher: CollectingDispatcher, last: Answer) -> None:

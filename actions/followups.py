@@ -10,11 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message, conversation_context, last_answer, latest_text, send_sources
+from actions.answer_question import answer_latest_message, last_answer, last_answered, latest_text, send_sources
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.followup import Context
-from bot.dialogue.source_request import ASKING_FOR_THE_SOURCE, names_something
+from bot.dialogue.source_request import ASKING_FOR_THE_SOURCE, asks_for_the_source, names_something
 from bot.language.analysis import analyse
 from bot.qa.compose import shorten
 from bot.schema import Answer, AnswerKind
@@ -42,11 +42,16 @@ class _AboutTheLastAnswer(Action, ABC):
     not registered as an action of its own)."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        last, context = last_answer(tracker), conversation_context(tracker)
-        if last is None or context is None:
+        found = last_answered(tracker)
+        if found is None:
             send(dispatcher, Answer(AnswerKind.CLARIFY, NOTHING_YET))
             return []
-        return self.respond(dispatcher, last, context)
+        question, last = found
+        if asks_for_the_source(latest_text(tracker)):
+            # "hvem udsendte den tekst?" that NLU took for this action: the sources, as `action_answer_source` gives them.
+            send_sources(dispatcher, last)
+            return []
+        return self.respond(dispatcher, last, Context.after(question, last))
 
     @abstractmethod
     def respond(self, dispatcher: CollectingDispatcher, last: Answer, context: Context) -> list[EventType]:

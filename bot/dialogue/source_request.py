@@ -10,8 +10,8 @@ ASKING_FOR_THE_SOURCE = frozenset(analyse(
     "hvem hvor hvad hvilken hvilket står stå bag skrevet skrev skriver lavet lavede udgivet udgav udgiver kommer "
     "fra kilde kilden kilder dokument dokumentet dokumenter svaret oplysningen oplysningerne læse læst finde link "
     "tal tallene tallet forfatter afsender who wrote written where from source sources document documents author "
-    "figures numbers made by is that this it come comes organisation organisationen siger sagde sagt says said "
-    "organization publisher which what whose the a an of behind does do did you find found get got "
+    "figures numbers made by is are was were that this these those it come comes organisation organisationen siger "
+    "sagde sagt says said organization publisher which what whose the a an of behind does do did you find found get got "
     # The document itself, named ("den tekst", "materialet", "undersøgelsen", "det sidste"), and filler ("okay").
     "tekst teksten materiale materialet undersøgelse undersøgelsen rapport rapporten sidste henne udsendt udsendte "
     "okay ok text report study published publish"))

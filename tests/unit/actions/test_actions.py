@@ -183,6 +183,39 @@ def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_
     assert not text.startswith("Svaret kommer fra:") and "Forord" in text  # the foreword itself, as a question
 
 
+def test_after_a_decline_the_source_and_more_are_about_the_last_answer_the_user_was_shown(actions):
+    from actions import followups
+    from bot.dialogue.reply import reply_to
+
+    question, declined = "Hvad handler KLs udspil Investér før det sker om?", "Hvad mener Børns Vilkår om KL?"
+    answer = reply_to(followups.engine(), question, "ask_question").answer
+    decline = reply_to(followups.engine(), declined, "ask_question").answer
+    assert decline.kind.value == "no_answer"
+    history = [{"event": "slot", "name": name, "value": value} for name, value in (
+        ("last_question", question), ("last_answer", answer.payload()),
+        ("last_question", declined), ("last_answer", decline.payload()))]
+    slots = {"last_question": declined, "last_answer": decline.payload()}
+
+    def tracker(text: str, intent: str) -> Tracker:
+        return Tracker("tester", slots, {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+                       history, False, None, {}, "action_listen")
+
+    source = CollectingDispatcher()
+    followups.ActionAnswerSource().run(source, tracker("hvem står bag den tekst?", "ask_answer_source"), {})
+    assert source.messages[0]["text"].startswith("Svaret kommer fra:") and "KL" in source.messages[0]["text"]
+    # A source question NLU took for "shorter" names the sources too.
+    mistaken = CollectingDispatcher()
+    followups.ActionAnswerShorter().run(mistaken, tracker("hvem udsendte den tekst?", "ask_shorter"), {})
+    assert mistaken.messages[0]["text"].startswith("Svaret kommer fra:")
+    more = CollectingDispatcher()
+    followups.ActionAnswerMore().run(more, tracker("kan du uddybe?", "ask_elaborate"), {})
+    assert _kinds(more) == ["answer"]
+    assert {s["file"] for s in more.messages[0]["custom"]["sources"]} <= {s.file for s in answer.sources}
+    without_history = CollectingDispatcher()
+    followups.ActionAnswerShorter().run(without_history, _tracker("kortere", "ask_shorter", 0.9, slots), {})
+    assert without_history.messages[0]["text"] == followups.NOTHING_YET
+
+
 @pytest.mark.parametrize(("confidence", "expected"), [(0.99, ["utter_iamabot"]), (0.4, ["no_answer"])])
 def test_a_smalltalk_intent_nlu_is_very_sure_of_stands_before_any_answer(actions, confidence: float,
                                                                          expected: list[str]):
