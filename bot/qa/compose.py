@@ -44,13 +44,13 @@ SentenceScorer = Callable[[Hit], np.ndarray]
 @dataclass
 class _Candidate:
     """A relevant passage with its sentences, their scores, the ones picked, and the texts an earlier answer
-    of the conversation said (`before`: never said again)."""
+    of the conversation said (`before`: the text it showed, whitespace-collapsed; nothing in it is said again)."""
 
     hit: Hit
     sentences: list[str]
     scores: np.ndarray
     picked: set[int] = field(default_factory=set)
-    before: frozenset[str] = frozenset()
+    before: str = ""
 
     @property
     def text(self) -> str:
@@ -61,8 +61,8 @@ class _Candidate:
         """The sentences whose text neither this passage's picks nor the answer's other passages (`said`) have
         said (overlapping passages, copies of a document and repeated slide headings share sentences; the
         answer says each once)."""
-        said = said | self.before | {_same(self.sentences[i]) for i in self.picked}
-        return [i for i, sentence in enumerate(self.sentences) if _same(sentence) not in said]
+        said = said | {_same(self.sentences[i]) for i in self.picked}
+        return [i for i, sentence in enumerate(self.sentences) if _same(sentence) not in said and self.unsaid(i)]
 
     @property
     def best_score(self) -> float:
@@ -71,15 +71,15 @@ class _Candidate:
 
     def unsaid(self, index: int) -> bool:
         """Whether the sentence is not one an earlier answer said."""
-        return _same(self.sentences[index]) not in self.before
+        return _same(self.sentences[index]) not in self.before  # a substring: a shown line may join two sentences
 
 
 def _same(sentence: str) -> str:
     return " ".join(sentence.split())
 
 
-def _said_elsewhere(candidate: _Candidate | None, used: list[_Candidate]) -> set[str]:
-    """The texts of the sentences the answer's other passages (all of `used` for None) have picked."""
+def _said_elsewhere(candidate: _Candidate, used: list[_Candidate]) -> set[str]:
+    """The texts of the sentences the answer's other passages have picked."""
     return {_same(other.sentences[i]) for other in used if other is not candidate for i in other.picked}
 
 
@@ -169,10 +169,10 @@ def _pick_asked_kind_of_each(query: Query, used: list[_Candidate]) -> None:
 
 def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
            terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-           adjacent: tuple[Hit, ...] = (), before: frozenset[str] = frozenset()) -> list[_Candidate]:
+           adjacent: tuple[Hit, ...] = (), before: str = "") -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first (`adjacent`: the
-    passages next to the best hit in its document, candidates as well; `before`: sentences an earlier answer
-    said, whitespace-collapsed, which are not said again)."""
+    passages next to the best hit in its document, candidates as well; `before`: the text an earlier answer
+    showed, whitespace-collapsed, of which nothing is said again)."""
     weights = terms.weights(query) if terms else None
     candidates = [
         _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
@@ -216,47 +216,16 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
 
 def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
                    terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-                   adjacent: tuple[Hit, ...] = (), before: frozenset[str] = frozenset()) -> Answer:
+                   adjacent: tuple[Hit, ...] = (), before: str = "") -> Answer:
     """An extractive answer from the relevant hits, with its sources (`terms`: the corpus's subject terms,
     for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one;
-    `adjacent`: passages next to the best hit, which may give sentences too; `before`: sentences an earlier
-    answer said, not said again)."""
+    `adjacent`: passages next to the best hit, which may give sentences too; `before`: the text an earlier
+    answer showed, whitespace-collapsed, not said again)."""
     query = Query.of(question)
     used = select(query, hits, scorer, terms, ranker, adjacent, before)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
     return Answer(AnswerKind.ANSWER, _cited_text(sources, query.english), sources,
                   confidence=max(c.hit.dense for c in used))
-
-
-def continuation(hits: tuple[Hit, ...], before: frozenset[str], english: bool) -> Answer | None:
-    """What the passages go on to say after the sentences an earlier answer said (`before`, whitespace-collapsed):
-    each passage's readable sentences not yet said after the first one said, in document order, until the answer
-    has TARGET_WORDS ("kan du uddybe?" continues the list or the account the answer broke off); None when they
-    say nothing more. A heading or lead-in ("Oplevelsen er, at:") whose text does not follow is left out."""
-    used: list[_Candidate] = []
-    total = 0
-    for hit in hits:
-        candidate = _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
-                               np.zeros(0, dtype=np.float32), before=before | _said_elsewhere(None, used))
-        said = [i for i in range(len(candidate.sentences)) if not candidate.unsaid(i)]
-        for index in range(min(said, default=-1) + 1, len(candidate.sentences)):
-            sentence = candidate.sentences[index]
-            if total >= TARGET_WORDS or total + _words(sentence) > MAX_WORDS:
-                break
-            if candidate.unsaid(index) and not is_garbled(sentence):
-                candidate.picked.add(index)
-                total += _words(sentence)
-        for index in sorted(candidate.picked):
-            sentence = candidate.sentences[index]
-            if (is_heading(sentence) or sentence.rstrip().endswith(":")) and index + 1 not in candidate.picked:
-                candidate.picked.discard(index)
-                total -= _words(sentence)
-        if candidate.picked:
-            used.append(candidate)
-    if not used:
-        return None
-    sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
-    return Answer(AnswerKind.ANSWER, _cited_text(sources, english), sources, confidence=max(c.hit.dense for c in used))
 
 
 def _cited_text(sources: list[Source], english: bool) -> str:

@@ -17,7 +17,7 @@ from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.query import Query
 from bot.language.question_parts import split_question
 from bot.language.sentences import is_heading
-from bot.qa.compose import SentenceScorer, combine, compose_answer, continuation, excerpt_sentences
+from bot.qa.compose import MAX_PASSAGES, SentenceScorer, combine, compose_answer, excerpt_sentences
 from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
@@ -156,27 +156,29 @@ class Engine:
         return replace(answer, text=f"{HEDGE_TEXT}\n\n{answer.text}", confidence=answer.confidence / 2)
 
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
-        """More from the documents an earlier answer cited ("kan du uddybe?"): what the passages it quoted go on
-        to say after the `seen` excerpts (and the passage after each), else the passage of `files` most relevant
-        to the question that holds none of them, or a plain "nothing more"."""
+        """More from the documents an earlier answer cited ("kan du uddybe?"): the sentences of `files` most relevant
+        to the question that the `seen` excerpts did not say, from the passages they were quoted from, the passages
+        after those, and the other passages of `files`; or a plain "nothing more"."""
         query = Query.of(question)
         searcher = self.searcher()
         index = searcher.index
-        before = frozenset(" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage))
-        said = {sentence for sentence in before if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
-        quoted = [row for passage in seen for row, chunk in enumerate(index.chunks)
-                  if chunk.file in files and _shown(Hit(chunk, 0.0, 0.0, 0.0, 0, row), {
-                      s for s in said if s in " ".join(passage.split())})]
-        chain = dict.fromkeys(row for quoted_row in quoted for row in (quoted_row, index.next_row(quoted_row))
-                              if row is not None)
-        more = continuation(tuple(Hit(index.chunks[row], 0.0, 0.0, 0.0, 0, row) for row in chain), before,
-                            query.english)
-        if more is not None:
-            return more
         vector = searcher.encode(query)
-        unseen = tuple(hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
-                       if hit.chunk.file in files and not _shown(hit, said))
-        if not unseen:
+        before = "\n".join(" ".join(passage.split()) for passage in seen)
+        said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)
+                if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
+        hits = [hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES) if hit.chunk.file in files
+                and _says_more(hit, before)]
+        if not hits:
             return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
-        return compose_answer(query, unseen[:1], lambda hit: searcher.sentence_similarities(hit.row, vector),
-                              index.subject_terms, self.ranker)
+        taken = {hit.row for hit in hits[:MAX_PASSAGES]}
+        following = {index.next_row(hit.row) for hit in hits if _shown(hit, said)} - taken - {None}
+        after = tuple(Hit(index.chunks[row], hits[0].score - ADJACENT_SCORE_GAP, hits[0].dense, 0.0, 0, row)
+                      for row in sorted(following) if _says_more(Hit(index.chunks[row], 0.0, 0.0, 0.0, 0, row), before))
+        return compose_answer(query, tuple(hits), lambda hit: searcher.sentence_similarities(hit.row, vector),
+                              index.subject_terms, self.ranker, after, before)
+
+
+def _says_more(hit: Hit, before: str) -> bool:
+    """Whether the passage has a sentence of some length that is not in the text shown `before`."""
+    return any(" ".join(sentence.split()) not in before and len(sentence.split()) >= MIN_SHOWN_WORDS
+               and not is_heading(sentence) for sentence in hit.chunk.sentences)
