@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.documents.corpus import current_sources
 from bot.index.store import LoadedIndex, current_build, load_index
+from bot.language.entities import chunk_places
 from bot.language.query import Query
 from bot.language.question_parts import split_question
 from bot.language.sentences import is_heading
@@ -158,7 +159,8 @@ class Engine:
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:
         """More from the documents an earlier answer cited ("kan du uddybe?"): the sentences of `files` most relevant
         to the question that the `seen` excerpts did not say, from the passages they were quoted from, the passages
-        after those, and the other passages of `files`; or a plain "nothing more"."""
+        after those, and the other passages of `files` (those about the municipalities the question names, if it
+        names any); or a plain "nothing more"."""
         query = Query.of(question)
         searcher = self.searcher()
         index = searcher.index
@@ -166,14 +168,19 @@ class Engine:
         before = "\n".join(" ".join(passage.split()) for passage in seen)
         said = {" ".join(sentence.split()) for passage in seen for sentence in excerpt_sentences(passage)
                 if not is_heading(sentence) and len(sentence.split()) >= MIN_SHOWN_WORDS}
-        hits = [hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES) if hit.chunk.file in files
-                and _says_more(hit, before)]
+        places = query.entities.municipalities  # "og Aarhus?" then "kan du uddybe?": more about Aarhus, or nothing
+
+        def more_in(hit: Hit) -> bool:
+            return _says_more(hit, before) and (not places or bool(chunk_places(hit.chunk) & places))
+
+        hits = [hit for hit in searcher.search_vector(query, vector, MORE_CANDIDATES)
+                if hit.chunk.file in files and more_in(hit)]
         if not hits:
             return Answer(AnswerKind.NO_ANSWER, NOTHING_MORE_TEXT, reason=DeclineReason.NOTHING_MORE)
         taken = {hit.row for hit in hits[:MAX_PASSAGES]}
         following = {index.next_row(hit.row) for hit in hits if _shown(hit, said)} - taken - {None}
-        after = tuple(Hit(index.chunks[row], hits[0].score - ADJACENT_SCORE_GAP, hits[0].dense, 0.0, 0, row)
-                      for row in sorted(following) if _says_more(Hit(index.chunks[row], 0.0, 0.0, 0.0, 0, row), before))
+        after = tuple(hit for hit in (Hit(index.chunks[row], hits[0].score - ADJACENT_SCORE_GAP, hits[0].dense, 0.0, 0, row)
+                                      for row in sorted(following)) if more_in(hit))
         return compose_answer(query, tuple(hits), lambda hit: searcher.sentence_similarities(hit.row, vector),
                               index.subject_terms, self.ranker, after, before)
 

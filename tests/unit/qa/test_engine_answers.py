@@ -66,3 +66,13 @@ def test_an_elliptical_followup_nlu_took_for_out_of_scope_is_read_in_context(fix
     own = Query.parse("og anbringelserne?")
     assert _out_of_scope_unfounded(own, Query.in_context(own, Query.parse(context.question)), vocabulary)
     assert not _out_of_scope_unfounded(own, own, vocabulary)  # not read in context: NLU's verdict stands
+
+
+def test_more_says_only_what_was_not_shown_and_stays_with_the_place_asked_about(fixture_index: Path, embedder):
+    engine = _engine(fixture_index, embedder)
+    shown = "Siden 2019 har alle skoler i Testkommune haft en fast socialrådgiver tilknyttet."
+    more = engine.elaborate("Hvad gør socialrådgiverne på skolerne?", ["skolesocialraadgivere.txt"], [shown])
+    assert more.kind is AnswerKind.ANSWER and shown not in more.text
+    assert {source.file for source in more.sources} == {"skolesocialraadgivere.txt"}
+    elsewhere = engine.elaborate("Hvad gør socialrådgiverne på skolerne i Aarhus?", ["skolesocialraadgivere.txt"], [shown])
+    assert elsewhere.kind is AnswerKind.NO_ANSWER and elsewhere.reason is DeclineReason.NOTHING_MORE
