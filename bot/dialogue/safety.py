@@ -33,12 +33,29 @@ _DANGER = [
     r"\bburn(?:s|ed|t)? (?:her|his|him|the)\b", r"\bhit(?:s|ting)? (?:the|a) (?:baby|child|boy|girl|kids?)\b",
     r"\bleft (?:\w+ ){1,3}alone\b", r"\blocked (?:in|inside|up)\b", r"\balone in (?:a|the) (?:\w+ )?car\b",
     r"låst (?:\w+ ){0,3}inde\b", r"lukket (?:\w+ ){0,3}inde\b", r"alene (?:tilbage )?i (?:en |den )?(?:\w+ )?bil(?:en)?\b",
+    # Life in danger: breathing, consciousness, drowning, poisoning, fire, threats to kill, weapons.
+    r"trækker ikke vejret", r"kan ikke få vejret", r"not breathing", r"can ?t breathe", r"cannot breathe", r"bevidstløs",
+    r"unconscious", r"passed out", r"drukn", r"\bdrown", r"under vandet",
+    r"faldet i (?:vandet|havnen|søen|poolen|åen|kanalen)",
+    r"\bfell (?:in|into) the (?:water|pool|lake|river|harbou?r|canal)", r"slugt", r"overdos", r"forgift", r"poison",
+    r"\bild i\b", r"det brænder", r"(?:brand|brænder) i (?:huset|lejligheden|opgangen|køkkenet|værelset)",
+    r"\bon fire\b", r"\bfire in\b",
+    r"ihjel", r"dræbe", r"\bkill(?:s|ed|ing)? (?:him|her|the|them|a|my)\b", r"\bmurder", r"\bstrangle",
+    r"pistol", r"gevær", r"våben", r"\bguns?\b", r"\bweapon", r"\bknife", r"\bknives",
+    r"ryst(?:er|ede|et)? (?:babyen|barnet|spædbarnet|den lille)", r"\bshak(?:es|ing|en|e) the (?:baby|child|toddler)",
+    r"springe ud (?:fra|af)", r"hoppe ud (?:fra|af)", r"\bjump (?:off|out of|from)",
+    r"bortfør", r"\bkidnap", r"mod (?:hans|hendes|deres) vilje", r"against (?:his|her|their) will",
+    r"giftes bort", r"tvangsægteskab", r"forced (?:to )?marr", r"\brap(?:e|ed|ing)\b",
+    r"ikke (?:fået|givet \w+) mad i (?:flere |mange )?dage", r"\bstarv",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
                 r"(?:kan|kunne) (?:næsten |knap )?ikke stå)\b")
 _DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|car|bike|hente|henter|tage \w+ med|"
             r"have \w+ med|udlevere)\b")
+# A child out alone or thrown out where it is dangerous: at night, by a road, in the cold.
+_OUT_ALONE = r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering)\b"
+_DANGEROUS_PLACE = r"\b(?:motorvej\w*|natten|om natten|gaden|vejen|frost\w*|kulde\w*|highway|motorway|street|road|night|cold)\b"
 # Violence heard or seen while it happens.
 _VIOLENCE = r"\b(?:slå|slår|slås|sparker|råber|hitting|beating|screaming)\b"
 _HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|right now)\b"
@@ -50,7 +67,7 @@ def fold_pattern(pattern: str) -> str:
 
 
 # Pairs of signs that are a danger sign together.
-_TOGETHER = ((_INTOXICATED, _DRIVING), (_VIOLENCE, _HAPPENING))
+_TOGETHER = ((_INTOXICATED, _DRIVING), (_VIOLENCE, _HAPPENING), (_OUT_ALONE, _DANGEROUS_PLACE))
 
 
 @lru_cache(maxsize=1)
