@@ -37,8 +37,8 @@ _DANGER = [
     r"trækker ikke vejret", r"kan ikke få vejret", r"not breathing", r"can ?t breathe", r"cannot breathe", r"bevidstløs",
     r"unconscious", r"passed out", r"drukn", r"\bdrown", r"under vandet",
     r"faldet i (?:vandet|havnen|søen|poolen|åen|kanalen)",
-    r"\bfell (?:in|into) the (?:water|pool|lake|river|harbou?r|canal)", r"slugt", r"overdos", r"forgift", r"poison",
-    r"\bild i\b", r"det brænder", r"(?:brand|brænder) i (?:huset|lejligheden|opgangen|køkkenet|værelset)",
+    r"\bfell (?:in|into) the (?:water|pool|lake|river|harbou?r|canal)", r"\bslugt", r"overdos", r"forgift", r"poison",
+    r"\bild i\b", r"det brænder(?! på)", r"(?:brand|brænder) i (?:huset|lejligheden|opgangen|køkkenet|værelset)",
     r"\bon fire\b", r"\bfire in\b",
     r"ihjel", r"dræbe", r"\bkill(?:s|ed|ing)? (?:him|her|the|them|a|my)\b", r"\bmurder", r"\bstrangle",
     r"pistol", r"gevær", r"våben", r"\bguns?\b", r"\bweapon", r"\bknife", r"\bknives",
@@ -55,7 +55,8 @@ _DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|
             r"have \w+ med|udlevere)\b")
 # A child out alone or thrown out where it is dangerous: at night, by a road, in the cold.
 _OUT_ALONE = r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering)\b"
-_DANGEROUS_PLACE = r"\b(?:motorvej\w*|natten|om natten|gaden|vejen|frost\w*|kulde\w*|highway|motorway|street|road|night|cold)\b"
+_DANGEROUS_PLACE = (r"\b(?:\w*motorvej\w*|om natten|midt om natten|(?:på|ved|langs) (?:gaden|vejen)|frost\w*|kulde\w*|"
+                    r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold)\b")
 # Violence heard or seen while it happens.
 _VIOLENCE = r"\b(?:slå|slår|slås|sparker|råber|hitting|beating|screaming)\b"
 _HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|right now)\b"

@@ -189,6 +189,9 @@ SAFE = [
     "How do I write a report of concern about a child in my preschool?",
     "Hvordan hjælper man børn, der føler sig alene?",
     "Which municipalities killed their old programmes?",
+    "Er tidlig indsats alene vejen frem for kommunerne?",
+    "Det brænder på i mange kommuner: hvad gør de med udgifterne?",
+    "Hvad siger KL om medarbejdere, der er helt opslugt af administration?",
 ]
 
 
