@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.language.worry import speaks_of_a_worry
 from bot.qa.citation import sources_line
 from bot.qa.engine import Engine
 from bot.schema import Answer, AnswerKind, DeclineReason, Source
@@ -44,16 +45,18 @@ def guide_questions(had_sparring: bool, parents_can_join: bool) -> list[str]:
     return [first, DIALOGUE_QUESTION] if parents_can_join else [first]
 
 
-def as_guidance(answer: Answer, engine: Engine) -> Answer:
+def as_guidance(answer: Answer, engine: Engine, message: str) -> Answer:
     """The engine's answer for a professional asking how to notify: the cited extract followed by the
     checklist. When the documents hold nothing on the particular worry, the extract is their first advice
     for any worry (whom to get sparring from), so the professional still gets cited guidance; a rule of
-    law the documents don't state is still declined plainly."""
-    if answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES:
+    law the documents don't state is still declined plainly, and so is a `message` that speaks of no child
+    and no worry ("Hvilke planter trives på en altan?": NLU's intent was wrong)."""
+    worry = answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES and speaks_of_a_worry(message)
+    if worry:
         answer = engine.answer(SPARRING_QUESTION)
     if answer.kind is AnswerKind.ANSWER:
         return replace(answer, kind=AnswerKind.GUIDANCE, text=f"{answer.text}\n\n{NOTIFICATION_CHECKLIST}")
-    if answer.kind is AnswerKind.NO_ANSWER and answer.reason not in PLAIN_DECLINES:
+    if worry:
         return Answer(AnswerKind.GUIDANCE, NOTIFICATION_CHECKLIST)
     return answer
 

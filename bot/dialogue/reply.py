@@ -63,7 +63,7 @@ def _out_of_scope_unfounded(message: Query, query: Query, vocabulary: Collection
 def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:
     """The engine's answer, with the decision's policy and the framing that NLU's intent asks for."""
     answer = engine.answer(query, policy_for(intent, query.text))
-    return as_guidance(answer, engine) if intent == NOTIFICATION_INTENT else answer
+    return as_guidance(answer, engine, query.text) if intent == NOTIFICATION_INTENT else answer
 
 
 def reply_to(engine: Engine, message: str, intent: str | None = None, context: Context | None = None) -> Reply:

@@ -40,6 +40,13 @@ def test_a_worry_the_documents_do_not_speak_of_gets_their_first_advice_cited(eng
     assert "sparring" in reply.answer.text.split("Tjekliste")[0]
 
 
+@pytest.mark.parametrize("message", ["Hvilke planter trives på en altan, der vender mod nord?",
+                                     "Skriv en invitation til vores sommerfest i børnehaven"])
+def test_a_message_about_no_child_and_no_worry_is_declined_plainly_whatever_the_intent(engine: Engine, message: str):
+    reply = reply_to(engine, message, "notification_help")
+    assert reply.answer.kind is AnswerKind.NO_ANSWER and not reply.answer.sources
+
+
 @pytest.mark.parametrize("message", ["Hvad mener Børns Vilkår om underretninger?",
                                      "Hvad siger Danske Regioner om børne- og ungdomspsykiatrien?"])
 def test_the_view_of_an_organisation_the_documents_never_name_is_declined_plainly(engine: Engine, message: str):
