@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from bot.language.analysis import analyse
 from bot.language.detect import looks_english
 from bot.language.entities import Entities, find_entities
+from bot.language.glossary import danish_terms
 from bot.language.names import names
 from bot.language.text import folded_text, words
 
@@ -86,14 +87,18 @@ class Query:
         shapes = [shape for asks, shape in _ASKED_SHAPES if asks.search(text)]
         if asks_amount and _NUMBER not in shapes:
             shapes.insert(0, _NUMBER)
+        english = looks_english(text)
+        terms = tuple(analyse(_without_municipality_suffix(text, entities.municipalities)))
+        if english:  # the Danish words of its domain words: the documents' own terms
+            terms += tuple(term for term in danish_terms(text) if term not in terms)
         return cls(
             text=text,
             folded=folded_text(text),
             words=tuple(words(text)),
-            terms=tuple(analyse(_without_municipality_suffix(text, entities.municipalities))),
+            terms=terms,
             entities=entities,
             names=tuple(names(text)),
-            english=looks_english(text),
+            english=english,
             wanted_shapes=tuple(shapes),
             asks_amount=asks_amount,
             asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
