@@ -37,7 +37,7 @@ _STRONG_POINTERS = frozenset("dem deres dens dets dengang derfra deraf heraf her
 _WEAK_POINTERS = frozenset("det den de der dette denne disse samme that there this these".split())
 # The verbs and question words that frame a follow-up carry no subject of their own.
 _FRAME_TERMS = frozenset(analyse("hvornår hvem hvor hvad hvilke hvorfor hvordan mange meget siden givet betydet "
-                                 "uddybe fortæl mere get got did when who what how many much"))
+                                 "uddybe fortæl mere get got did when who what how many much and but about also then with"))
 MAX_CONTEXT_WORDS = 60  # a chain of follow-ups keeps the most recent words of its context
 
 

@@ -67,7 +67,8 @@ def test_a_new_place_asks_the_previous_question_again_and_nothing_without_contex
 
 @pytest.mark.parametrize(("message", "own"), [("og hvad har Aarhus investeret?", True), ("og Aarhus?", False),
                                               ("og hvad med Aarhus?", False), ("og hvad siger KL?", False),
-                                              ("hvad med familierne i Aarhus?", True)])
+                                              ("hvad med familierne i Aarhus?", True), ("and Aarhus?", False),
+                                              ("and what about Aarhus?", False)])
 def test_a_new_place_with_a_question_of_its_own_is_asked_as_it_stands(message: str, own: bool):
     herning = Context("Hvor mange penge har Herning brugt på projektet?", ("000.txt",))
     query = in_context(Query.parse(message), herning, VOCABULARY)
@@ -75,6 +76,13 @@ def test_a_new_place_with_a_question_of_its_own_is_asked_as_it_stands(message: s
     assert (query.text == message) is own and not query.leans_on_context
     if own:
         assert query.context_files == ("000.txt",)
+
+
+def test_an_english_and_x_asks_the_question_before_again_even_when_and_is_a_word_of_the_documents():
+    vocabulary = VOCABULARY | {"and", "about"}  # "and" is Danish for duck: it may be a term of the documents
+    herning = Context("How much did Herning invest?", ("000.txt",))
+    query = in_context(Query.parse("and Aarhus?"), herning, vocabulary)
+    assert query.asked_again and query.text == "How much did Aarhus invest?"
 
 
 @pytest.mark.parametrize(("message", "follows", "expected"), [
