@@ -22,8 +22,9 @@ _DANGER = [
     r"krænket seksuelt", r"overgreb", r"incest", r"selvmord", r"tage sit (?:eget )?liv", r"vil dø\b", r"vil ikke leve",
     r"skade sig selv", r"skærer i sig selv", r"cutter", r"tør ikke (?:at )?(?:gå |komme )?hjem",
     r"bange for at (?:gå|komme|tage) hjem", r"truet med", r"truer med", r"kniv", r"i akut fare", r"er i fare",
-    r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|døgn|nat)", r"forladt", r"strangl", r"chok(?:ed|ing)",
-    r"\bhits? (?:him|her|the child|me)", r"\bbeat(?:s|en|ing)?\b", r"\babus", r"suicid", r"kill (?:him|her|them)sel",
+    r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|døgn|nat)", r"(?:er|blev|blevet|bliver) forladt\b",
+    r"forladt (?:af|alene|barnet|børnene|babyen|ham|hende|dem|sin|sit|sine)\b", r"strangl", r"chok(?:ed|ing)",
+    r"\bhits? (?:him|her|the child|me)", r"\bbeat(?:s|en|ing)?\b", r"(?<!substance )\babus", r"suicid", r"kill (?:him|her|them)sel",
     r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home", r"bruis",
     r"rør(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsår", r"brandmærke", r"cigaretmærke",
     r"touch(?:es|ed|ing)? (?:her|him) ", r"burn(?:s|ed)? on",
@@ -47,19 +48,28 @@ _DANGER = [
     r"bortfør", r"\bkidnap", r"mod (?:hans|hendes|deres) vilje", r"against (?:his|her|their) will",
     r"giftes bort", r"tvangsægteskab", r"forced (?:to )?marr", r"\brap(?:e|ed|ing)\b",
     r"ikke (?:fået|givet \w+) mad i (?:flere |mange )?dage", r"\bstarv",
+    # Smoke, a child at an edge, a life threatened with the parent's own, a child locked in, poison and pills,
+    # a baby shaken.
+    r"\btyk røg", r"\brøg(?:en)? (?:ud|inde|overalt|kommer|vælter)\b", r"vælter (?:\w+ ){0,2}røg", r"\bfuld(?:t)? af røg",
+    r"\brøgfyld", r"\bsmoke (?:is )?(?:coming|pouring|everywhere)", r"\bfull of smoke",
+    r"(?:på|ude på) kanten af (?:taget|altanen|en altan|broen|tagryggen|vinduet)",
+    r"\bedge of (?:the|a) (?:\w+ )?(?:roof|balcony|bridge|window)", r"\bgoing to jump\b",
+    r"tage (?:sit|sin) (?:\w+ ){0,4}liv\b", r"\blocked (?:\w+ ){0,5}in (?:the|a) (?:basement|cellar|room|closet|cupboard|attic|shed)",
+    r"afløbsrens", r"drukket (?:\w+ ){0,4}(?:klor|sprit|lampeolie|gift|rensemiddel)", r"(?:givet|fået|taget) (?:\w+ ){0,3}piller",
+    r"\bswallowed (?:\w+ ){0,3}(?:pills|tablets|bleach|cleaner)", r"ryst(?:er|ede)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
                 r"(?:kan|kunne) (?:næsten |knap )?ikke stå)\b")
 _DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|car|bike|hente|henter|tage \w+ med|"
-            r"have \w+ med|udlevere)\b")
+            r"have \w+ med|udlevere|gå med (?:ham|hende|barnet|babyen)|tabt (?:sin|sit|babyen|barnet))\b")
 # A child out alone or thrown out where it is dangerous: at night, by a road, in the cold.
 _OUT_ALONE = r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering)\b"
 _DANGEROUS_PLACE = (r"\b(?:\w*motorvej\w*|om natten|midt om natten|(?:på|ved|langs) (?:gaden|vejen)|frost\w*|kulde\w*|"
                     r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold)\b")
 # Violence heard or seen while it happens.
-_VIOLENCE = r"\b(?:slå|slår|slås|sparker|råber|hitting|beating|screaming)\b"
-_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|right now)\b"
+_VIOLENCE = r"\b(?:slå|slår|slås|slag|sparker|råber|smadrer|hitting|beating|screaming|smashing)\b"
+_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|skrige|right now|det sker nu|foregår nu)\b"
 
 
 def fold_pattern(pattern: str) -> str:
