@@ -24,7 +24,8 @@ _DANGER = [
     r"bange for at (?:gå|komme|tage) hjem", r"truet med", r"truer med", r"kniv", r"i akut fare", r"er i fare",
     r"i fare (?:nu|lige nu)", r"alene hjemme .*(?:dag|døgn|nat)", r"(?:er|blev|blevet|bliver) forladt\b",
     r"forladt (?:af|alene|barnet|børnene|babyen|ham|hende|dem|sin|sit|sine)\b", r"strangl", r"chok(?:ed|ing)",
-    r"\bhits? (?:him|her|the child|me)", r"\bbeat(?:s|en|ing)?\b", r"(?<!substance )\babus", r"suicid", r"kill (?:him|her|them)sel",
+    r"\bhits? (?:him|her|the child|me)", r"\bbeat(?:s|en|ing)?\b", r"(?<!substance )\babus", r"suicid",
+    r"kill (?:him|her|them)sel",
     r"self[- ]harm", r"in danger", r"unsafe", r"afraid to go home", r"bruis",
     r"rør(?:er|te)? ved (?:hende|ham|hendes|hans|barnet|dem)\b", r"brandsår", r"brandmærke", r"cigaretmærke",
     r"touch(?:es|ed|ing)? (?:her|him) ", r"burn(?:s|ed)? on",
@@ -54,9 +55,12 @@ _DANGER = [
     r"\brøgfyld", r"\bsmoke (?:is )?(?:coming|pouring|everywhere)", r"\bfull of smoke",
     r"(?:på|ude på) kanten af (?:taget|altanen|en altan|broen|tagryggen|vinduet)",
     r"\bedge of (?:the|a) (?:\w+ )?(?:roof|balcony|bridge|window)", r"\bgoing to jump\b",
-    r"tage (?:sit|sin) (?:\w+ ){0,4}liv\b", r"\blocked (?:\w+ ){0,5}in (?:the|a) (?:basement|cellar|room|closet|cupboard|attic|shed)",
-    r"afløbsrens", r"drukket (?:\w+ ){0,4}(?:klor|sprit|lampeolie|gift|rensemiddel)", r"(?:givet|fået|taget) (?:\w+ ){0,3}piller",
-    r"\bswallowed (?:\w+ ){0,3}(?:pills|tablets|bleach|cleaner)", r"ryst(?:er|ede)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
+    r"tage (?:sit|sin) (?:\w+ ){0,4}liv\b",
+    r"\blocked (?:\w+ ){0,5}in (?:the|a) (?:basement|cellar|room|closet|cupboard|attic|shed)",
+    r"afløbsrens", r"drukket (?:\w+ ){0,4}(?:klor|sprit|lampeolie|gift|rensemiddel)",
+    r"(?:givet|fået|taget) (?:\w+ ){0,3}piller",
+    r"\bswallowed (?:\w+ ){0,3}(?:pills|tablets|bleach|cleaner)",
+    r"ryst(?:er|ede)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
