@@ -13,6 +13,7 @@ from actions.runtime import engine
 from bot.dialogue.followup import Context
 from bot.dialogue.reply import reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
+from bot.dialogue.routing import social_reply
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.source_request import asks_for_the_source
 from bot.qa.citation import with_excerpts
@@ -122,7 +123,8 @@ class ActionAnswerQuestion(Action):
 
     A message that describes a child in acute danger gets the emergency advice first,
     whatever NLU made of it. A short follow-up ("og hvad med Aarhus?") is answered as the
-    previous question about the newly named municipality or organisation.
+    previous question about the newly named municipality or organisation. A message that only
+    greets or thanks gets the greeting or thanks response (`social_reply`).
     """
 
     def name(self) -> str:
@@ -133,6 +135,10 @@ class ActionAnswerQuestion(Action):
         if last is not None and asks_for_the_source(latest_text(tracker)):
             # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
             send_sources(dispatcher, last)
+            return []
+        social = None if is_acute_danger(latest_text(tracker)) else social_reply(latest_text(tracker))
+        if social is not None:
+            dispatcher.utter_message(response=social)
             return []
         return answer_latest_message(dispatcher, tracker)
 

@@ -11,10 +11,12 @@ confidence under 0.45, and smalltalk itself mostly 0.95 or more.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from bot.language.analysis import analyse
 from bot.language.query import Query
+from bot.language.worry import speaks_of_a_worry
 
 # Question words, and the verbs of a request for information ("giv et eksempel", "forklar ..."), folded.
 _QUESTION_WORDS = frozenset(
@@ -24,6 +26,14 @@ _QUESTION_WORDS = frozenset(
 _TO_THE_BOT = frozenset("du dig din dit dine you your yourself".split())
 VERY_SURE = 0.95
 _NO_SUBJECT = frozenset(analyse("hvad hvem hvor hvornår hvordan hvorfor hvilke mange meget siden"))
+# A greeting that opens a message, thanks anywhere in it, and the phrases of a request for something.
+_GREETING = re.compile(r"^(?:hej(?:sa)?|hey|hi|hello|hallo|halløj|goddag|godmorgen|god morgen|godaften|god aften|"
+                       r"good (?:morning|afternoon|evening)|dav)\b", re.IGNORECASE)
+_THANKS = re.compile(r"\b(?:tak|takker|thanks|thank you|cheers)\b", re.IGNORECASE)
+_REQUEST = re.compile(r"\b(?:vil gerne (?:vide|høre|spørge|have)|gerne vide|want to (?:know|ask)|would like to (?:know|ask)|"
+                      r"kan du|could you|can you|tell me|fortæl|forklar|giv mig|hjælp mig|help me)\b", re.IGNORECASE)
+GREET_RESPONSE = "utter_greet"
+THANKS_RESPONSE = "utter_thanks"
 
 
 def is_question(message: Query) -> bool:
@@ -41,3 +51,18 @@ def asks_the_documents(message: Query, follows_an_answer: bool, vocabulary: Coll
     if not follows_an_answer and confidence >= VERY_SURE:
         return False
     return follows_an_answer or any(term in vocabulary and term not in _NO_SUBJECT for term in message.terms)
+
+
+def social_reply(text: str) -> str | None:
+    """The response to a message that only greets or thanks ("Godmorgen! Så er kaffen klar", "Perfect, that's all
+    I needed. Thanks!"), which NLU may take for a question or for out of scope: `GREET_RESPONSE`, `THANKS_RESPONSE`,
+    or None for a message that asks or requests something, or speaks of a child or a worry."""
+    text = text.strip()
+    if speaks_of_a_worry(text) or _REQUEST.search(text):
+        return None
+    rest = _GREETING.sub("", text).lstrip(" ,.!-–")
+    if rest and is_question(Query.parse(rest)):
+        return None
+    if _GREETING.match(text):
+        return GREET_RESPONSE
+    return THANKS_RESPONSE if _THANKS.search(text) else None

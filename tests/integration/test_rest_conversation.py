@@ -31,6 +31,17 @@ def test_greeting_is_danish_smalltalk(running_bot):
     assert any(word in messages[0]["text"] for word in ("Hej", "Goddag"))
 
 
+def test_a_greeting_with_a_remark_is_smalltalk_and_an_english_follow_up_keeps_its_context(running_bot):
+    """A greeting that asks nothing gets the greeting whatever NLU made of it; the English headline conversation
+    carries over to "and Aarhus?"."""
+    assert _kinds(running_bot.send(new_sender("test"), "Godmorgen! Så er kaffen klar")) == ["smalltalk"]
+    sender = new_sender("test")
+    first = running_bot.send(sender, "How much did Herning invest in early intervention, and what did they get back?")
+    assert first[-1]["custom"]["kind"] == "answer" and "4,7 mio" in first[-1]["text"]
+    aarhus = running_bot.send(sender, "and Aarhus?")[-1]
+    assert aarhus["custom"]["kind"] == "answer" and ("Aarhus" in aarhus["text"] or "Århus" in aarhus["text"])
+
+
 def test_herning_question_is_answered_with_a_source(running_bot):
     messages = running_bot.send(new_sender("test"), "Hvad investerede Herning, og hvad fik de igen?")
     answer = messages[-1]["custom"]
