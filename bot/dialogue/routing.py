@@ -30,6 +30,9 @@ _NO_SUBJECT = frozenset(analyse("hvad hvem hvor hvornår hvordan hvorfor hvilke 
 _GREETING = re.compile(r"^(?:hej(?:sa)?|hey|hi|hello|hallo|halløj|goddag|godmorgen|god morgen|godaften|god aften|"
                        r"good (?:morning|afternoon|evening)|dav)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:tak|takker|thanks|thank you|cheers)\b", re.IGNORECASE)
+# An acknowledgement that opens a remark ("super, så har jeg datoen", "fint, så ved jeg det"): thanks in effect.
+_ACKNOWLEDGEMENT = re.compile(r"^(?:(?:ok(?:ay)?|nå)[, ]+)?(?:super|fint|perfekt|godt|fedt|dejligt|great|perfect|"
+                              r"nice|fine|good|excellent)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:vil gerne (?:vide|høre|spørge|have)|gerne vide|want to (?:know|ask)|would like to (?:know|ask)|"
                       r"kan du|could you|can you|tell me|fortæl|forklar|giv mig|hjælp mig|help me)\b", re.IGNORECASE)
 GREET_RESPONSE = "utter_greet"
@@ -60,9 +63,9 @@ def social_reply(text: str) -> str | None:
     text = text.strip()
     if speaks_of_a_worry(text) or _REQUEST.search(text):
         return None
-    rest = _GREETING.sub("", text).lstrip(" ,.!-–")
+    rest = _ACKNOWLEDGEMENT.sub("", _GREETING.sub("", text)).lstrip(" ,.!-–")
     if rest and is_question(Query.parse(rest)):
         return None
     if _GREETING.match(text):
         return GREET_RESPONSE
-    return THANKS_RESPONSE if _THANKS.search(text) else None
+    return THANKS_RESPONSE if _THANKS.search(text) or _ACKNOWLEDGEMENT.match(text) else None

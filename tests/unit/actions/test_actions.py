@@ -231,6 +231,7 @@ def test_a_smalltalk_intent_nlu_is_very_sure_of_stands_before_any_answer(actions
     ("Godmorgen! Så er kaffen klar ☕", "out_of_scope", "utter_greet"),
     ("Hej, jeg er ny i byrådet og ville bare lige sige hej", "ask_question", "utter_greet"),
     ("Perfect, that's all I needed for the meeting. Thanks!", "out_of_scope", "utter_thanks"),
+    ("ok fint, så har jeg tallet til mødet", "ask_question", "utter_thanks"),
 ])
 def test_a_message_that_only_greets_or_thanks_gets_the_greeting_or_thanks(actions, text: str, intent: str,
                                                                          response: str):
@@ -245,6 +246,7 @@ def test_a_message_that_only_greets_or_thanks_gets_the_greeting_or_thanks(action
     ("Hej, jeg vil gerne vide, hvad Herning investerede", "greet"),
     ("Godmorgen, jeg er bekymret for en dreng i min gruppe", "ask_question"),
     ("Tak. Hvem har skrevet det?", "ask_question"),
+    ("Fint. Og hvad gjorde Aarhus?", "ask_question"),
 ])
 def test_a_greeting_or_thanks_with_a_question_a_request_or_a_worry_is_answered(actions, text: str, intent: str):
     answer_question, _ = actions
