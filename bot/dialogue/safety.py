@@ -60,7 +60,36 @@ _DANGER = [
     r"afløbsrens", r"drukket (?:\w+ ){0,4}(?:klor|sprit|lampeolie|gift|rensemiddel)",
     r"(?:givet|fået|taget) (?:\w+ ){0,3}piller",
     r"\bswallowed (?:\w+ ){0,3}(?:pills|tablets|bleach|cleaner)",
-    r"ryst(?:er|ede)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
+    r"ryst(?:e|er|ede|et)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
+    # Signs of a body in danger, whatever the cause: breathing, responsiveness, colour, seizures, bleeding, a fall,
+    # burns, an electric shock, a crushed or trapped child, swallowed medicine or a battery.
+    r"(?:kan|kunne) (?:ikke|knap|næsten ikke) (?:trække|få) vejret", r"trækker (?:ikke|knap) vejret",
+    r"trækker vejret (?:underligt|mærkeligt|tungt|besværet)", r"galt i halsen",
+    r"\b(?:barely|can ?t|cannot|isn ?t|not|stopped|stops) breath", r"\bbreathing (?:weird|strange|funny|oddly)",
+    r"\bchok(?:e|es|ing)\b", r"\bthroat (?:is )?(?:closing|swelling)", r"hæv(?:er|et) (?:op )?i (?:halsen|ansigtet)",
+    r"reagerer (?:ikke|slet ikke)", r"\bnot respond", r"\bunresponsive", r"svær(?:e)? at (?:vække|få liv i)",
+    r"\bslap og\b", r"\b(?:floppy|limp)\b", r"\b(?:blå|grå) (?:i (?:ansigtet|læberne)|læber)",
+    r"ved at blive (?:grå|blå)", r"\blips (?:look |are |turning )?(?:blue|grey|gray)", r"\bturn(?:ed|ing) blue",
+    r"\bkramper (?:i|nu|og)\b", r"\bseizur", r"\bjerking", r"blodet (?:sprøjter|fosser|løber)", r"fyldt med blod",
+    r"\bblood (?:everywhere|is (?:pouring|spurting|gushing))", r"\bheavy bleeding", r"snittet i",
+    r"faldet (?:ned )?(?:fra|ud af|ned fra) (?:\w+ ){0,3}(?:meter|altan|vindue|tag|stige|loft)",
+    r"\bfell (?:\w+ ){0,4}(?:metres|meters|feet|from|off|out of)\b", r"can ?t feel (?:his|her|their) legs",
+    r"kan ikke mærke (?:sine |sit )?ben", r"skold(?:et|ede|ning)", r"kogende (?:vand|olie)", r"\bscald",
+    r"\bboiling (?:water|pasta|oil)", r"\bskin (?:is )?peeling", r"fik (?:et )?stød", r"\belectr(?:ic shock|ocut)",
+    r"plastikpose over hovedet", r"\b(?:bag|pose) over (?:(?:his|her|the|hans|hendes) )?(?:head|hoved\w*)",
+    r"væltet (?:ned )?over", r"fanget under", r"\btrapped (?:under|in)", r"\bcrushed",
+    r"(?:spist|slugt|taget|drukket) (?:\w+ ){0,4}(?:piller|panodil|pamol|tabletter|medicin|batteri)",
+    r"\b(?:took|swallowed|ate) (?:\w+ ){0,3}(?:pills|tablets|medicine|paracetamol|battery|batteries)",
+    # A child gone or taken, an animal attacking, thin ice, climbing out over a railing, gas.
+    r"kan ikke finde \w+ på \d+ år", r"\bvanished\b", r"\bgone missing\b", r"trukket (?:\w+ ){0,3}ind i (?:en|sin|bilen)",
+    r"\b(?:grabbed|pulled|dragged|snatched) (?:a|the|my|our) (?:child|girl|boy|kid|son|daughter)",
+    r"bidt (?:sig fast|i (?:armen|benet|ansigtet|halsen))", r"\b(?:dog|hund) (?:\w+ ){0,2}(?:attack|bit|biting|angriber)",
+    r"\bmauled\b", r"\bisen (?:knager|revner|brister)", r"gennem isen", r"\bthrough the ice\b",
+    r"(?:klatrer|kravler) (?:op |ud )?(?:over|på|ud) (?:rækværket|altanen|vinduet|gelænderet)",
+    r"\bclimbing (?:over|on|out)(?: of)? (?:the )?(?:balcony|railing|window)", r"kulilte", r"\bcarbon monoxide",
+    r"lugter (?:\w+ ){0,2}af gas", r"\bsmells? of gas\b", r"gasslugt", r"ryger ind", r"\bshut in (?:a|the) car\b",
+    r"end it (?:tonight|today|all)", r"going to end (?:it|her life|his life)", r"gøre en ende på (?:det|sit liv)",
+    r"sparker løs på", r"banker løs på", r"ansigtet nedad i", r"\bface down in", r"ligger en nyfødt",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
@@ -72,8 +101,8 @@ _OUT_ALONE = r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:
 _DANGEROUS_PLACE = (r"\b(?:\w*motorvej\w*|om natten|midt om natten|(?:på|ved|langs) (?:gaden|vejen)|frost\w*|kulde\w*|"
                     r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold)\b")
 # Violence heard or seen while it happens.
-_VIOLENCE = r"\b(?:slå|slår|slås|slag|sparker|råber|smadrer|hitting|beating|screaming|smashing)\b"
-_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|skrige|right now|det sker nu|foregår nu)\b"
+_VIOLENCE = r"\b(?:slå|slår|slås|slag|sparker|råber|smadre|smadrer|hitting|beating|screaming|smashing)\b"
+_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|skrige|græde|græder|right now|det sker nu|foregår nu|er ved at)\b"
 
 
 def fold_pattern(pattern: str) -> str:

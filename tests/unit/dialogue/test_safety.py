@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from bot.dialogue.safety import _DANGER, fold_pattern, is_acute_danger
 from bot.language.text import folded_text
+from tests.conftest import FIXTURES
 
 # Messages as pedagogues, teachers and worried adults write them (several per pattern family).
 DANGER = [
@@ -185,6 +187,36 @@ DANGER = [
     "jeg hører slag og en pige skrige inde hos naboen",
     "dad is smashing things and the kids are screaming right now",
     "forældrene har forladt børnene i lejligheden",
+    "drengen trækker vejret tungt og svarer ikke",
+    "pigen er hævet op i halsen efter en jordnød",
+    "the boy is unresponsive on the floor of the gym",
+    "hun er blå i læberne og ligger helt stille",
+    "the baby is turning blue in her cot",
+    "my pupil is having a seizure in the classroom",
+    "there is blood everywhere, he cut himself on the window",
+    "heavy bleeding from the girl's leg after the fall",
+    "et barn er faldet ned fra en stige på tre meter",
+    "han kan ikke mærke sine ben efter faldet",
+    "den lille er blevet skoldet af kaffen",
+    "my toddler got a bad scald from the kettle",
+    "a child got an electric shock from the socket",
+    "min søn havde en pose over hovedet og er helt slap",
+    "en dreng sidder fanget under en væltet reol",
+    "a girl is trapped under the car after the crash",
+    "the boy's hand was crushed in the machine",
+    "our 6 year old has gone missing at the fair",
+    "a man grabbed a child from the pram outside the shop",
+    "a girl was mauled by the neighbour's dog",
+    "en pige er faldet gennem isen på søen",
+    "en toårig kravler ud over rækværket på altanen",
+    "vi tror det er kulilte, børnene er svære at vække",
+    "we think there is carbon monoxide in the cabin and the kids are sick",
+    "det lugter kraftigt af gas i opgangen og der er børn hjemme",
+    "it smells of gas in the flat and the baby is asleep",
+    "der er gasslugt i køkkenet og børnene er alene",
+    "hun skriver at hun vil gøre en ende på det i nat",
+    "nogle store drenge banker løs på en lille dreng",
+    "a toddler is lying face down in the paddling pool",
 ]
 SAFE = [
     "Hvad investerede Herning, og hvad fik de igen?",
@@ -220,6 +252,14 @@ SAFE = [
     "Er der røg i køkkenet, når man steger bøffer?",
     "Hvad slår KL et slag for i udspillet?",
 ]
+
+
+# Acute dangers of many kinds (medical ones too: choking, seizures, burns, falls, a missing child) and ordinary
+# questions on the same subjects, written for the net by a helper who saw no evaluation set; the net's share of them
+# and the false alarms it still gives on questions about such subjects are in docs/benchmarks.md ("Eighth session").
+SAFETY_FIXTURES = FIXTURES / "safety"
+DANGER += [json.loads(line)["text"] for line in (SAFETY_FIXTURES / "acute.jsonl").read_text(encoding="utf-8").splitlines()]
+SAFE += [json.loads(line)["text"] for line in (SAFETY_FIXTURES / "ordinary.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 @pytest.mark.parametrize("message", DANGER)
