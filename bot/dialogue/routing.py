@@ -1,4 +1,5 @@
-"""Whether a message NLU took for smalltalk or feedback is really a question to the documents.
+"""Whether a message NLU took for smalltalk or feedback is really a question to the documents, and whether
+a message NLU sent to the answer path only greets or thanks (`social_reply`).
 
 After an answer NLU's confidence is no guide: "hvem var minister dengang?" reads as "hvem er du?" to it,
 sure as can be. So the shape of the message decides: a question (a question mark, or a question
@@ -35,6 +36,7 @@ _ACKNOWLEDGEMENT = re.compile(r"^(?:(?:ok(?:ay)?|nå)[, ]+)?(?:super|fint|perfek
                               r"nice|fine|good|excellent)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:vil gerne (?:vide|høre|spørge|have)|gerne vide|want to (?:know|ask)|would like to (?:know|ask)|"
                       r"kan du|could you|can you|tell me|fortæl|forklar|giv mig|hjælp mig|help me)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!])\s+")  # "Tak for svaret. Hvad med Aarhus": the question is the second sentence
 GREET_RESPONSE = "utter_greet"
 THANKS_RESPONSE = "utter_thanks"
 
@@ -64,7 +66,7 @@ def social_reply(text: str) -> str | None:
     if speaks_of_a_worry(text) or _REQUEST.search(text):
         return None
     rest = _ACKNOWLEDGEMENT.sub("", _GREETING.sub("", text)).lstrip(" ,.!-–")
-    if rest and is_question(Query.parse(rest)):
+    if any(is_question(Query.parse(part)) for part in _SENTENCE_END.split(rest) if part.strip()):
         return None
     if _GREETING.match(text):
         return GREET_RESPONSE
