@@ -94,6 +94,8 @@ class Searcher:
         entities = query.entities
         if entities:
             overlap = np.array([entity_overlap(entities, self.index.chunks[r]) for r in rows])
+            if entities.municipalities:  # a passage about the place more than one listing many places
+                overlap = overlap / np.sqrt([max(1, len(chunk_places(self.index.chunks[r]))) for r in rows])
             fused = fused + self.weights.entity * overlap
         if query.context_files:
             cited = np.array([self.index.chunks[r].file in query.context_files for r in rows], dtype=np.float32)

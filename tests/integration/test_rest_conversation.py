@@ -39,7 +39,7 @@ def test_a_greeting_with_a_remark_is_smalltalk_and_an_english_follow_up_keeps_it
     first = running_bot.send(sender, "How much did Herning invest in early intervention, and what did they get back?")
     assert first[-1]["custom"]["kind"] == "answer" and "4,7 mio" in first[-1]["text"]
     aarhus = running_bot.send(sender, "and Aarhus?")[-1]
-    assert aarhus["custom"]["kind"] == "answer" and ("Aarhus" in aarhus["text"] or "Århus" in aarhus["text"])
+    assert aarhus["custom"]["kind"] == "answer" and "Aarhus" in aarhus["text"]
 
 
 def test_herning_question_is_answered_with_a_source(running_bot):

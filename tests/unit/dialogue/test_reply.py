@@ -66,6 +66,16 @@ def test_the_headline_conversation_carries_over_to_another_municipality(engine: 
     assert since.answer.kind is AnswerKind.ANSWER and "2016" in since.answer.text
 
 
+def test_the_english_headline_conversation_gets_the_passage_about_the_municipality_asked_again(engine: Engine):
+    """"and Aarhus?" after the English Herning question: Aarhus's own passage, not a list of ten municipalities."""
+    from bot.dialogue.followup import Context
+
+    first = reply_to(engine, "How much did Herning invest in early intervention, and what did they get back?", "ask_question")
+    assert first.answer.kind is AnswerKind.ANSWER and "4,7 mio. kr." in first.answer.text
+    aarhus = reply_to(engine, "and Aarhus?", "followup_municipality", Context.after(first.question, first.answer))
+    assert aarhus.answer.kind is AnswerKind.ANSWER and "Tættere på Familien" in aarhus.answer.text
+
+
 def test_a_follow_up_is_encoded_from_its_own_words_first(engine: Engine):
     query = Query.in_context(Query.parse("siden hvornår?"), Query.parse("Hvad er Tættere på Familien?"))
     searcher = engine.searcher()
