@@ -131,12 +131,12 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        last = last_answer(tracker)
-        if last is not None and asks_for_the_source(latest_text(tracker)):
+        text, last = latest_text(tracker), last_answer(tracker)
+        if last is not None and asks_for_the_source(text):
             # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
             send_sources(dispatcher, last)
             return []
-        social = None if is_acute_danger(latest_text(tracker)) else social_reply(latest_text(tracker))
+        social = None if is_acute_danger(text) else social_reply(text)
         if social is not None:
             dispatcher.utter_message(response=social)
             return []

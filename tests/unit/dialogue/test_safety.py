@@ -217,6 +217,8 @@ DANGER = [
     "hun skriver at hun vil gøre en ende på det i nat",
     "nogle store drenge banker løs på en lille dreng",
     "a toddler is lying face down in the paddling pool",
+    "the little one chokes on a grape and goes quiet",
+    "my son swallowed dishwasher cleaner from under the sink",
 ]
 SAFE = [
     "Hvad investerede Herning, og hvad fik de igen?",
