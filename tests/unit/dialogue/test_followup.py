@@ -34,15 +34,16 @@ PREVIOUS = Context("Hvornår blev satspuljeaftalen om tidlig indsats offentliggj
 
 @pytest.mark.parametrize("message", ["siden hvornår?", "hvem var minister dengang?", "hvor mange penge?",
                                      "and what did they get back?", "og hvad har det givet?",
-                                     "hvor mange familier i projektet har den hjulpet?"])
+                                     "hvor mange familier i projektet har den hjulpet?",
+                                     "hvordan kan jeg få fat i hende?"])
 def test_an_elliptical_message_is_read_with_the_previous_question(message: str):
     query = in_context(Query.parse(message), PREVIOUS, VOCABULARY)
     assert query.text.startswith(PREVIOUS.question) and query.text.endswith(message)
     assert query.context_files == ("004.txt",) and query.leans_on_context
-    # The kind of answer wanted is its own when it asks one ("siden hvornår?", "hvor mange penge?"), else the
+    # The kind of answer wanted is its own when it asks one ("siden hvornår?", "hvor mange penge?", "hvordan"), else the
     # previous question's ("og hvad har det givet?" after a question asking when: a date).
     own = Query.parse(message)
-    asks_its_own = bool(own.wanted_shapes) or message.startswith(("hvem", "siden"))
+    asks_its_own = bool(own.wanted_shapes) or message.startswith(("hvem", "siden", "hvordan"))
     assert query.wanted_shapes == (own if asks_its_own else Query.parse(PREVIOUS.question)).wanted_shapes
     # The dense encoder reads the follow-up's own words first (folds: follow-up turns 140 vs 136 of 169).
     assert query.search_text == f"{message} {PREVIOUS.question}"
