@@ -28,7 +28,7 @@ _MIN_NEUTER = 5  # shortest stem in -lt taken for an adjective's neuter form ("h
 _MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
 _TITLE_SHARE = 0.8  # of a sentence's terms in the title or publisher: the sentence restates the title
 # Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
-ANALYSER_VERSION = 5
+ANALYSER_VERSION = 6
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,11 @@ _DIGRAPH_MAP = {"aa": "a", "ae": "a", "oe": "o"}
 def fold(word: str) -> str:
     """Lower-case and fold Danish letters and their ASCII spellings to one form."""
     word = unicodedata.normalize("NFC", word.lower()).translate(_FOLD_TABLE)
-    return _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], word)
+    # Until nothing changes, so that every spelling of a word meets in one form: "åen" -> "aen" and "aaen" -> "aen"
+    # both go on to "an" (one pass left "aaen" at "aen", which no folded pattern "åen" matched).
+    while (folded := _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], word)) != word:
+        word = folded
+    return word
 
 
 def words(text: str) -> list[str]:
