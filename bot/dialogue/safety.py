@@ -90,19 +90,72 @@ _DANGER = [
     r"lugter (?:\w+ ){0,2}af gas", r"\bsmells? of gas\b", r"gasslugt", r"ryger ind", r"\bshut in (?:a|the) car\b",
     r"end it (?:tonight|today|all)", r"going to end (?:it|her life|his life)", r"gøre en ende på (?:det|sit liv)",
     r"sparker løs på", r"banker løs på", r"ansigtet nedad i", r"\bface down in", r"ligger en nyfødt",
+    # More signs and kinds (a helper's 240 acute messages of 161 kinds, the half used for writing these): household
+    # chemicals swallowed, swelling and trouble swallowing, a limp or lifeless body, hit by a vehicle, cold to the
+    # core, a rash with fever, a child about to jump or saying goodbye, taken abroad or into a stranger's car, a
+    # child not come home, forced marriage and cutting, honour threats, trafficking, threats to stab or beat, a
+    # child hiding from a parent, on the tracks, trapped, fireworks in the face, a found newborn, a parent hearing
+    # voices that they all must die.
+    r"(?:drukket|drak|spist|slugt|tygget|tyggede|haft) (?:\w+ ){0,5}(?:afspændingsmiddel|opvasketab\w*|opvaskemiddel|"
+    r"vaskekaps\w*|vaskemiddel|rengøringsmiddel|klorin|lampeolie|svampe)",
+    r"\b(?:drank|ate|swallowed|chewed|bit into) (?:\w+ ){0,4}(?:detergent|bleach|dishwasher|laundry|cleaning|mushrooms)",
+    r"svært ved at (?:synke|trække vejret|få luft)", r"\b(?:can ?t|cannot|trouble) swallow",
+    r"(?:læber|læberne|tunge|tungen|ansigt|ansigtet|øjne) (?:\w+ ){0,1}hæver",
+    r"\b(?:lips|tongue|face|throat) (?:is |are )?swell",
+    r"\b(?:helt|meget) slap\b", r"livløs", r"\blifeless", r"faldet om\b", r"\bcollapsed\b", r"vågner ikke",
+    r"\bwon ?t wake", r"\bbarely (?:talking|moving|awake|conscious|breathing)", r"\bgasping", r"\bgisper",
+    r"\bblue (?:\w+ ){0,2}(?:around|round) the (?:lips|mouth)", r"påkørt", r"\brun over\b",
+    r"ramt af (?:en |et |bussen|bilen|toget|lastbilen)(?:\w+)?", r"ramt (?:en|et) (?:dreng|pige|barn)\b",
+    r"\b(?:hit|struck|knocked down) by (?:a|the) (?:car|bus|truck|lorry|train|van|bike)",
+    r"\biskold", r"\bhypoth?erm", r"\bnedkølet", r"kold og (?:stille|slap|mumler|sløv|kan ikke)",
+    r"(?:lilla|blålilla|mørkerøde) (?:prikker|pletter)", r"\b(?:purple|dark red) (?:spots|rash)",
+    r"tagkant", r"sidder (?:ude )?på taget", r"(?:siger|skriver|truer med),? (?:at )?(?:han|hun) vil (?:springe|hoppe)",
+    r"afskedsbrev", r"farvel til (?:hele|alle)", r"\bsuicide note", r"\bgoodbye (?:to )?(?:everyone|all of you)",
+    r"tage (?:alle )?(?:sine|sin|mine|hans|hendes) piller", r"\btake all (?:my|her|his) pills",
+    r"ikke (?:skal|vil) være her i morgen", r"\bwon ?t be (?:here|alive) tomorrow",
+    r"kan ikke finde (?:\w+ ){1,3}(?:på )?\d+ år",
+    r"\b(?:can ?t|cannot) find (?:my|our|the|a) (?:\w+ )?(?:son|daughter|child|boy|girl|kid)",
+    r"skulle have været hjemme for (?:\w+ ){0,3}siden", r"ikke kommet hjem (?:i nat|siden)", r"\bhasn ?t come home",
+    r"steget ind i (?:en|bilen|hans|hendes) (?:\w+ )?(?:bil|varevogn)", r"\bgot into (?:a|the) (?:\w+ )?(?:car|van) with",
+    r"(?:tager|tage|tog) (?:børnene|barnet|dem|ham|hende) med (?:til|ud af) (?:udlandet|landet)",
+    r"aldrig (?:skal )?se (?:dem|ham|hende|børnene) igen", r"\bnever see (?:them|him|her|the kids) again",
+    r"for at blive gift", r"skal giftes med", r"\bto be married (?:off|to)", r"skæres forneden", r"omskær",
+    r"\bfgm\b", r"\bgenital cutting", r"ære\w* (?:\w+ ){0,5}(?:blod|dræb)", r"\bhonou?r (?:killing|violence|crime)",
+    r"sælger (?:hende|ham) til", r"\bholdt (?:fanget|indespærret|i en lejlighed)", r"taget (?:hans|hendes) pas",
+    r"\btook (?:his|her) passport", r"\btraffick", r"stukket ned", r"\bstab(?:bed|bing)?\b", r"\bpunch(?:ed|es|ing)\b",
+    r"(?:bankes|tæskes) ud af", r"vil (?:tæske|banke|slå|dræbe) (?:ham|hende|barnet|os)\b", r"tæske (?:ham|hende|barnet)",
+    r"\bwill hurt (?:his|her|my|the|our)", r"gemmer sig (?:\w+ ){0,6}(?:far|mor|stedfar|faren|moren)",
+    r"\bhiding (?:\w+ ){0,8}(?:dad|mum|mom|father|mother|stepdad)", r"råber stop",
+    r"spærret (?:\w+ ){0,4}inde\b", r"kvælningsleg", r"\bchoking game", r"strømmen tager", r"\bstill out there",
+    r"er stadig derude", r"\b(?:på|ved) (?:sporet|skinnerne|togbanen)", r"\bon the (?:tracks|railway)",
+    r"\bi klemme\b", r"sidder fast i", r"\bstuck in (?:an |the )?(?:escalator|machine|lift)",
+    r"(?:krudt|fyrværkeri|raket\w*) (?:\w+ ){0,4}i (?:ansigtet|øjet|øjnene)",
+    r"\bfireworks? (?:\w+ ){0,4}in (?:his|her) (?:face|eye)",
+    r"fundet (?:\w+ ){0,2}nyfødt", r"nyfødt (?:\w+ ){0,3}(?:fundet|i en papkasse|i en cykelkurv)",
+    r"\bfound (?:\w+ ){0,2}newborn", r"(?:hører|snakker med) stemmer", r"\bhears? voices",
+    r"skal (?:\w+ ){0,3}dø (?:i nat|i aften|i dag)", r"\bmisbrugt (?:hende|ham|barnet)", r"har ikke fået mad",
+    r"ikke tisset", r"\bhasn ?t (?:peed|weed)", r"bule på hovedet", r"\b(?:hit|banged|bumped) (?:his|her) head",
+    r"sparkede (?:\w+ )?(?:pigen|drengen|barnet|ham|hende)\b", r"(?:kan|kunne) (?:ikke|knap|næsten ikke) få luft",
+    r"hæver (?:\w+ ){0,3}(?:læber|tunge|halsen|ansigtet)",
+    r"træk(?:ke|ker|ket|kede)? (?:\w+ ){0,8}ind i (?:en|sin|bilen|varevognen)",
 ]
 # Signs that are dangerous together: an intoxicated parent about to drive or leave with the child.
 _INTOXICATED = (r"\b(?:fuld|beruset|påvirket|drunk|intoxicated|har drukket|sprut|alkohol|stoffer|skæv|high|helt væk|"
+                r"slurr\w*|snøvl\w*|smells? of (?:wine|alcohol|booze|beer)|lugter af (?:vin|sprut|alkohol|øl)|"
                 r"(?:kan|kunne) (?:næsten |knap )?ikke stå)\b")
 _DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|car|bike|hente|henter|tage \w+ med|"
             r"have \w+ med|udlevere|gå med (?:ham|hende|barnet|babyen)|tabt (?:sin|sit|babyen|barnet))\b")
 # A child out alone or thrown out where it is dangerous: at night, by a road, in the cold.
-_OUT_ALONE = r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering)\b"
+_OUT_ALONE = (r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering|"
+              r"locked out|ikke må komme ind|åbner ikke døren|står (?:udenfor|uden for)|barfodet|barefoot|"
+              r"i bare (?:sokker|tæer|t-shirt))\b")
 _DANGEROUS_PLACE = (r"\b(?:\w*motorvej\w*|om natten|midt om natten|(?:på|ved|langs) (?:gaden|vejen)|frost\w*|kulde\w*|"
+                    r"sne|sneen|snow|minus \w+ grader|all ni(?:ght|te)|"
                     r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold)\b")
 # Violence heard or seen while it happens.
 _VIOLENCE = r"\b(?:slå|slår|slås|slag|sparker|råber|smadre|smadrer|hitting|beating|screaming|smashing)\b"
-_HAPPENING = r"\b(?:lige nu|i dette øjeblik|skriger|skrige|græde|græder|right now|det sker nu|foregår nu|er ved at)\b"
+_HAPPENING = (r"\b(?:lige nu|i dette øjeblik|skriger|skrige|græde|græder|right now|det sker nu|foregår nu|er ved at|"
+              r"kan høre|can hear)\b")
 
 
 def fold_pattern(pattern: str) -> str:
