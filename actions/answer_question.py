@@ -136,18 +136,26 @@ class ActionAnswerQuestion(Action):
             # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
             send_sources(dispatcher, last)
             return []
-        social = None if is_acute_danger(text) else social_reply(text)
-        if social is not None:
-            dispatcher.utter_message(response=social)
+        if not is_acute_danger(text) and greeted_or_thanked(dispatcher, text):
             return []
         return answer_latest_message(dispatcher, tracker)
+
+
+def greeted_or_thanked(dispatcher: CollectingDispatcher, text: str) -> bool:
+    """Send the greeting or thanks response when the message only greets or thanks (`social_reply`), whatever
+    NLU made of it; whether it did."""
+    social = social_reply(text)
+    if social is not None:
+        dispatcher.utter_message(response=social)
+    return social is not None
 
 
 class ActionAcuteConcern(Action):
     """A message NLU takes for a child in acute danger: the emergency advice first, at once.
 
-    When NLU is unsure and the message has no danger words (e.g. "Hvad er Københavns mål for
-    udsatte 17-årige?"), it is answered as the question it is instead. When NLU is sure but the message
+    A message that only greets or thanks gets the greeting or thanks. When NLU is unsure and the message has no
+    danger words (e.g. "Hvad er Københavns mål for udsatte 17-årige?"), it is answered as the question it is
+    instead. When NLU is sure but the message
     has no danger words ("Findes der eksempler på, at borgere driver et tilbud, kommunen ville lukke?"),
     the advice comes first and the documents' answer, if they have one, after it.
     """
@@ -156,9 +164,12 @@ class ActionAcuteConcern(Action):
         return "action_acute_concern"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if is_acute_danger(latest_text(tracker)):
+        text = latest_text(tracker)
+        if is_acute_danger(text):
             utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
+        if greeted_or_thanked(dispatcher, text):  # "Hi there! Just trying you out 🙂": no danger in it
+            return []
         _, confidence = latest_intent(tracker)
         sure = confidence >= engine().settings.acute_min_confidence
         return answer_latest_message(dispatcher, tracker, emergency=sure)

@@ -78,6 +78,11 @@ def test_a_sure_acute_concern_without_danger_words_gets_the_advice_then_the_docu
     assert "frivillige" in dispatcher.messages[1]["text"]
 
 
+def test_a_greeting_nlu_took_for_acute_concern_gets_the_greeting(actions):
+    dispatcher, events = _acute_concern(actions, "Hi there! Just testing you on my coffee break 🙂", 0.97)
+    assert _kinds(dispatcher) == ["utter_greet"] and events == []
+
+
 def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advice(actions):
     dispatcher, _ = _acute_concern(actions, "et barn har blå mærker og er bange for at gå hjem", 0.55)
     assert _kinds(dispatcher) == ["utter_emergency"]
