@@ -32,8 +32,9 @@ _GREETING = re.compile(r"^(?:hej(?:sa)?|hey|hi|hello|hallo|halløj|goddag|godmor
                        r"good (?:morning|afternoon|evening)|dav)\b", re.IGNORECASE)
 _THANKS = re.compile(r"\b(?:tak|takker|thanks|thank you|cheers)\b", re.IGNORECASE)
 # An acknowledgement that opens a remark ("super, så har jeg datoen", "fint, så ved jeg det"): thanks in effect.
-_ACKNOWLEDGEMENT = re.compile(r"^(?:(?:ok(?:ay)?|nå)[, ]+)?(?:super|fint|perfekt|godt|fedt|dejligt|great|perfect|"
-                              r"nice|fine|good|excellent)\b", re.IGNORECASE)
+_ACKNOWLEDGEMENT = re.compile(r"^(?:(?:ok(?:ay)?|nå)[, ]+)?(?:super|fint|perfekt|godt|fedt|dejligt|flot|fantastisk|"
+                              r"glimrende|fremragende|skønt|great|perfect|nice|fine|good|excellent|brilliant|awesome|"
+                              r"lovely|fantastic|wonderful|splendid)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:vil gerne (?:vide|høre|spørge|have)|gerne vide|want to (?:know|ask)|would like to (?:know|ask)|"
                       r"kan du|could you|can you|tell me|fortæl|forklar|giv mig|hjælp mig|help me)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!])\s+")  # "Tak for svaret. Hvad med Aarhus": the question is the second sentence

@@ -237,6 +237,8 @@ def test_a_smalltalk_intent_nlu_is_very_sure_of_stands_before_any_answer(actions
     ("Hej, jeg er ny i byrådet og ville bare lige sige hej", "ask_question", "utter_greet"),
     ("Perfect, that's all I needed for the meeting. Thanks!", "out_of_scope", "utter_thanks"),
     ("ok fint, så har jeg tallet til mødet", "ask_question", "utter_thanks"),
+    ("awesome, just what I was after", "out_of_scope", "utter_thanks"),
+    ("Glimrende, så er jeg klædt på til udvalgsmødet", "ask_question", "utter_thanks"),
 ])
 def test_a_message_that_only_greets_or_thanks_gets_the_greeting_or_thanks(actions, text: str, intent: str,
                                                                          response: str):
