@@ -35,6 +35,10 @@ _THANKS = re.compile(r"\b(?:tak|takker|thanks|thank you|cheers)\b", re.IGNORECAS
 _ACKNOWLEDGEMENT = re.compile(r"^(?:(?:ok(?:ay)?|nå)[, ]+)?(?:super|fint|perfekt|godt|fedt|dejligt|flot|fantastisk|"
                               r"glimrende|fremragende|skønt|great|perfect|nice|fine|good|excellent|brilliant|awesome|"
                               r"lovely|fantastic|wonderful|splendid)\b", re.IGNORECASE)
+# Praise for the bot ("du er sgu hurtig", "Hvor er du dog flink", "you're so helpful"): thanks in effect.
+_PRAISE = re.compile(r"\b(?:du er|du var|you are|you're|youre|hvor er du)\b(?:\s+\w+){0,3}?\s+(?:flink|hurtig|sød|god|"
+                     r"dygtig|klog|smart|sej|fast|quick|helpful|kind|clever|great|nice|brilliant|amazing)\w*\b",
+                     re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:vil gerne (?:vide|høre|spørge|have)|gerne vide|want to (?:know|ask)|would like to (?:know|ask)|"
                       r"kan du|could you|can you|tell me|fortæl|forklar|giv mig|hjælp mig|help me)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!])\s+")  # "Tak for svaret. Hvad med Aarhus": the question is the second sentence
@@ -60,12 +64,15 @@ def asks_the_documents(message: Query, follows_an_answer: bool, vocabulary: Coll
 
 
 def social_reply(text: str) -> str | None:
-    """The response to a message that only greets or thanks ("Godmorgen! Så er kaffen klar", "Perfect, that's all
-    I needed. Thanks!"), which NLU may take for a question or for out of scope: `GREET_RESPONSE`, `THANKS_RESPONSE`,
-    or None for a message that asks or requests something, or speaks of a child or a worry."""
+    """The response to a message that only greets, thanks or praises ("Godmorgen! Så er kaffen klar", "Perfect,
+    that's all I needed. Thanks!", "du er sgu hurtig"), which NLU may take for a question or for out of scope:
+    `GREET_RESPONSE`, `THANKS_RESPONSE`, or None for a message that asks or requests something, or speaks of a child
+    or a worry."""
     text = text.strip()
     if speaks_of_a_worry(text) or _REQUEST.search(text):
         return None
+    if "?" not in text and _PRAISE.search(text):  # "Hvor er du dog flink" exclaims, though it starts like a question
+        return GREET_RESPONSE if _GREETING.match(text) else THANKS_RESPONSE
     rest = _ACKNOWLEDGEMENT.sub("", _GREETING.sub("", text)).lstrip(" ,.!-–")
     if any(is_question(Query.parse(part)) for part in _SENTENCE_END.split(rest) if part.strip()):
         return None

@@ -239,6 +239,8 @@ def test_a_smalltalk_intent_nlu_is_very_sure_of_stands_before_any_answer(actions
     ("ok fint, så har jeg tallet til mødet", "ask_question", "utter_thanks"),
     ("awesome, just what I was after", "out_of_scope", "utter_thanks"),
     ("Glimrende, så er jeg klædt på til udvalgsmødet", "ask_question", "utter_thanks"),
+    ("Hvor er du dog hurtig til at finde ting 😊", "ask_question", "utter_thanks"),
+    ("wow you're really helpful", "out_of_scope", "utter_thanks"),
 ])
 def test_a_message_that_only_greets_or_thanks_gets_the_greeting_or_thanks(actions, text: str, intent: str,
                                                                          response: str):
