@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.followup import Context
-from bot.dialogue.reply import reply_to
+from bot.dialogue.reply import NOTIFICATION_INTENT, reply_to
 from bot.dialogue.responses import EMERGENCY_RESPONSE, EMERGENCY_SHOWN
 from bot.dialogue.routing import social_reply
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.source_request import asks_for_the_source
+from bot.language.worry import speaks_of_a_worry
 from bot.qa.citation import with_excerpts
 from bot.schema import Answer, AnswerKind
 
@@ -101,11 +102,13 @@ def send_sources(dispatcher: CollectingDispatcher, last: Answer) -> None:
     send(dispatcher, Answer(AnswerKind.ANSWER, text, last.sources, last.confidence))
 
 
-def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False) -> list[EventType]:
+def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False,
+                          intent: str | None = None) -> list[EventType]:
     """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
-    emergency advice first even when the acute-danger net does not fire."""
+    emergency advice first even when the acute-danger net does not fire; `intent`: read the message as this
+    intent instead of NLU's."""
     message = latest_text(tracker)
-    intent, _ = latest_intent(tracker)
+    intent = intent or latest_intent(tracker)[0]
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency or emergency:
         utter_emergency(dispatcher, tracker)
@@ -155,7 +158,7 @@ class ActionAcuteConcern(Action):
 
     A message that only greets or thanks gets the greeting or thanks. When NLU is unsure and the message has no
     danger words (e.g. "Hvad er Københavns mål for udsatte 17-årige?"), it is answered as the question it is
-    instead. When NLU is sure but the message
+    instead, and as notification guidance when it speaks of a child or a worry. When NLU is sure but the message
     has no danger words ("Findes der eksempler på, at borgere driver et tilbud, kommunen ville lukke?"),
     the advice comes first and the documents' answer, if they have one, after it.
     """
@@ -172,4 +175,7 @@ class ActionAcuteConcern(Action):
             return []
         _, confidence = latest_intent(tracker)
         sure = confidence >= engine().settings.acute_min_confidence
-        return answer_latest_message(dispatcher, tracker, emergency=sure)
+        # No danger words, but a worry about a child ("forældrene kan ikke sætte grænser"): the notification
+        # guidance, as for notification_help (a decline would leave the emergency advice alone).
+        worry = NOTIFICATION_INTENT if speaks_of_a_worry(text) else None
+        return answer_latest_message(dispatcher, tracker, emergency=sure, intent=worry)

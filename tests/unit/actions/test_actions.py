@@ -83,6 +83,12 @@ def test_a_greeting_nlu_took_for_acute_concern_gets_the_greeting(actions):
     assert _kinds(dispatcher) == ["utter_greet"] and events == []
 
 
+def test_a_worry_nlu_took_for_acute_concern_gets_the_advice_then_the_notification_guidance(actions):
+    dispatcher, _ = _acute_concern(
+        actions, "Forældrene til en dreng i min gruppe kan ikke sætte grænser derhjemme. Hvad gør jeg?", 0.96)
+    assert _kinds(dispatcher) == ["utter_emergency", "guidance"]
+
+
 def test_an_unsure_acute_concern_with_danger_words_still_gets_the_emergency_advice(actions):
     dispatcher, _ = _acute_concern(actions, "et barn har blå mærker og er bange for at gå hjem", 0.55)
     assert _kinds(dispatcher) == ["utter_emergency"]
