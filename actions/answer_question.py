@@ -104,10 +104,13 @@ def send_sources(dispatcher: CollectingDispatcher, last: Answer) -> None:
 
 def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, emergency: bool = False,
                           intent: str | None = None) -> list[EventType]:
-    """Answer the latest user message from the documents (see `ActionAnswerQuestion`); `emergency`: give the
-    emergency advice first even when the acute-danger net does not fire; `intent`: read the message as this
-    intent instead of NLU's."""
+    """Answer the latest user message from the documents (see `ActionAnswerQuestion`), or greet or thank back when
+    it only greets, thanks or praises and speaks of no danger ("Hi there! Just trying you out 🙂", whatever NLU
+    made of it: `social_reply`); `emergency`: give the emergency advice first even when the acute-danger net does
+    not fire; `intent`: read the message as this intent instead of NLU's."""
     message = latest_text(tracker)
+    if not is_acute_danger(message) and greeted_or_thanked(dispatcher, message):
+        return []
     intent = intent or latest_intent(tracker)[0]
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
     if reply.emergency or emergency:
@@ -139,8 +142,6 @@ class ActionAnswerQuestion(Action):
             # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
             send_sources(dispatcher, last)
             return []
-        if not is_acute_danger(text) and greeted_or_thanked(dispatcher, text):
-            return []
         return answer_latest_message(dispatcher, tracker)
 
 
@@ -171,8 +172,6 @@ class ActionAcuteConcern(Action):
         if is_acute_danger(text):
             utter_emergency(dispatcher, tracker)
             return guide_offer(tracker, True)
-        if greeted_or_thanked(dispatcher, text):  # "Hi there! Just trying you out 🙂": no danger in it
-            return []
         _, confidence = latest_intent(tracker)
         sure = confidence >= engine().settings.acute_min_confidence
         # No danger words, but a worry about a child ("forældrene kan ikke sætte grænser"): the notification

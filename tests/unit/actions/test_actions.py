@@ -269,3 +269,12 @@ def test_a_greeting_or_thanks_with_a_question_a_request_or_a_worry_is_answered(a
     dispatcher = CollectingDispatcher()
     answer_question.ActionAnswerQuestion().run(dispatcher, _tracker(text, intent, 0.9), {})
     assert _kinds(dispatcher) and not {"utter_greet", "utter_thanks"} & set(_kinds(dispatcher))
+
+
+def test_praise_nlu_took_for_a_source_question_gets_the_thanks(actions):
+    """With no answer yet, the source action answers the message, which only praises the bot."""
+    from actions import followups
+    dispatcher = CollectingDispatcher()
+    events = followups.ActionAnswerSource().run(dispatcher, _tracker("Hvor er du dog sød 😊", "ask_answer_source", 0.93),
+                                                {})
+    assert _kinds(dispatcher) == ["utter_thanks"] and events == []
