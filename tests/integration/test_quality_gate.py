@@ -20,13 +20,13 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-12-02 (eighth session, after the sixth lockbox joined the tuning folds) through REST
-# (docs/benchmarks.md): overall 0.818, answerable 0.799 (608/761), out of scope declined 0.795 (163/205), emergency
-# 54/54; turns 0.812 (428/527, 194 conversations), follow-ups 0.817. Floors about three points under (the CI trains
-# its own NLU model, which moves a few items); out of scope 0.77, as the joined lockbox's near misses lowered it.
+# Measured 2026-12-02 (ninth session, after the seventh lockbox joined the tuning folds) through REST
+# (docs/benchmarks.md): overall 0.815, answerable 0.801 (668/834), out of scope declined 0.778 (175/225), emergency
+# 59/59; turns 0.813 (477/587, 214 conversations), follow-ups 0.823. Floors about three points under (the CI trains
+# its own NLU model, which moves a few items); out of scope 0.75, as the joined lockboxes' near misses lowered it.
 FLOOR_OVERALL = 0.78
 FLOOR_ANSWERABLE = 0.75
-FLOOR_OUT_OF_SCOPE = 0.77
+FLOOR_OUT_OF_SCOPE = 0.75
 FLOOR_TURNS = 0.78
 FLOOR_FOLLOWUPS = 0.78
 
