@@ -109,7 +109,7 @@ def answer_latest_message(dispatcher: CollectingDispatcher, tracker: Tracker, em
     made of it: `social_reply`); `emergency`: give the emergency advice first even when the acute-danger net does
     not fire; `intent`: read the message as this intent instead of NLU's."""
     message = latest_text(tracker)
-    if not is_acute_danger(message) and greeted_or_thanked(dispatcher, message):
+    if greeted_or_thanked(dispatcher, message):
         return []
     intent = intent or latest_intent(tracker)[0]
     reply = reply_to(engine(), message, intent, conversation_context(tracker))
@@ -176,5 +176,5 @@ class ActionAcuteConcern(Action):
         sure = confidence >= engine().settings.acute_min_confidence
         # No danger words, but a worry about a child ("forældrene kan ikke sætte grænser"): the notification
         # guidance, as for notification_help (a decline would leave the emergency advice alone).
-        worry = NOTIFICATION_INTENT if speaks_of_a_worry(text) else None
-        return answer_latest_message(dispatcher, tracker, emergency=sure, intent=worry)
+        read_as = NOTIFICATION_INTENT if speaks_of_a_worry(text) else None
+        return answer_latest_message(dispatcher, tracker, emergency=sure, intent=read_as)

@@ -33,7 +33,7 @@ _MAX_ELLIPTICAL_WORDS = 6
 _MAX_SHORT_AND_WORDS = 4  # "og børnenes alder?": read in context with two subject words of its own
 # Words that point back to what was just said (folded): a message with one of them leans on the answer before
 # whatever else it says ("hvor mange cases bygger den på?"), though some are also articles ("det tværfaglige
-# team"): 5-fold CV, follow-up turns right 212 -> 220 of 280, no fold worse. "der" and "there" are not among
+# team"): 5-fold CV, follow-up turns right 212 -> 219 of 280, no fold worse. "der" and "there" are not among
 # them: mostly existential ("er der ...?", "are there ...?"). A personal pronoun points back to the person just
 # asked about ("hvordan kan jeg få fat i hende?"): follow-up turns 219 -> 222, later turns declined 6 -> 5 of 9.
 _POINTERS = frozenset("dem deres dens dets dengang derfra deraf heraf hertil it its they them their those then "

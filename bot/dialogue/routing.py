@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from bot.dialogue.safety import is_acute_danger
 from bot.language.analysis import analyse
 from bot.language.query import Query
 from bot.language.worry import speaks_of_a_worry
@@ -66,10 +67,10 @@ def asks_the_documents(message: Query, follows_an_answer: bool, vocabulary: Coll
 def social_reply(text: str) -> str | None:
     """The response to a message that only greets, thanks or praises ("Godmorgen! Så er kaffen klar", "Perfect,
     that's all I needed. Thanks!", "du er sgu hurtig"), which NLU may take for a question or for out of scope:
-    `GREET_RESPONSE`, `THANKS_RESPONSE`, or None for a message that asks or requests something, or speaks of a child
-    or a worry."""
+    `GREET_RESPONSE`, `THANKS_RESPONSE`, or None for a message that asks or requests something, or speaks of a child,
+    a worry or a danger."""
     text = text.strip()
-    if speaks_of_a_worry(text) or _REQUEST.search(text):
+    if speaks_of_a_worry(text) or _REQUEST.search(text) or is_acute_danger(text):
         return None
     if "?" not in text and _PRAISE.search(text):  # "Hvor er du dog flink" exclaims, though it starts like a question
         return GREET_RESPONSE if _GREETING.match(text) else THANKS_RESPONSE

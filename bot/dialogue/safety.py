@@ -63,7 +63,7 @@ _DANGER = [
     r"ryst(?:e|er|ede|et)? (?:\w+ ){0,3}(?:baby|babyen|spædbarnet|barnet)\b",
     # Signs of a body in danger, whatever the cause: breathing, responsiveness, colour, seizures, bleeding, a fall,
     # burns, an electric shock, a crushed or trapped child, swallowed medicine or a battery.
-    r"(?:kan|kunne) (?:ikke|knap|næsten ikke) (?:trække|få) vejret", r"trækker (?:ikke|knap) vejret",
+    r"(?:kan|kunne) (?:ikke|knap|næsten ikke) (?:(?:trække|få) vejret|få luft)", r"trækker (?:ikke|knap) vejret",
     r"trækker vejret (?:underligt|mærkeligt|tungt|besværet)", r"galt i halsen",
     r"\b(?:barely|can ?t|cannot|isn ?t|not|stopped|stops) breath", r"\bbreathing (?:weird|strange|funny|oddly)",
     r"\bchokes?\b", r"\bthroat (?:is )?(?:closing|swelling)", r"hæv(?:er|et) (?:op )?i (?:halsen|ansigtet)",
@@ -135,7 +135,7 @@ _DANGER = [
     r"\bfound (?:\w+ ){0,2}newborn", r"(?:hører|snakker med) stemmer", r"\bhears? voices",
     r"skal (?:\w+ ){0,3}dø (?:i nat|i aften|i dag)", r"\bmisbrugt (?:hende|ham|barnet)", r"har ikke fået mad",
     r"ikke tisset", r"\bhasn ?t (?:peed|weed)", r"bule på hovedet", r"\b(?:hit|banged|bumped) (?:his|her) head",
-    r"sparkede (?:\w+ )?(?:pigen|drengen|barnet|ham|hende)\b", r"(?:kan|kunne) (?:ikke|knap|næsten ikke) få luft",
+    r"sparkede (?:\w+ )?(?:pigen|drengen|barnet|ham|hende)\b",
     r"hæver (?:\w+ ){0,3}(?:læber|tunge|halsen|ansigtet)",
     r"træk(?:ke|ker|ket|kede)? (?:\w+ ){0,8}ind i (?:en|sin|bilen|varevognen)",
 ]

@@ -263,6 +263,7 @@ def test_a_message_that_only_greets_or_thanks_gets_the_greeting_or_thanks(action
     ("Tak. Hvem har skrevet det?", "ask_question"),
     ("Fint. Og hvad gjorde Aarhus?", "ask_question"),
     ("Tak for svaret. Hvad med Aarhus", "ask_question"),
+    ("Hej! Han trækker ikke vejret", "greet"),
 ])
 def test_a_greeting_or_thanks_with_a_question_a_request_or_a_worry_is_answered(actions, text: str, intent: str):
     answer_question, _ = actions
