@@ -13,6 +13,7 @@ from bot.documents.readers import HEADING_LINE, SUPPORTED_SUFFIXES, UnreadableDo
 from bot.schema import Document, SourceInfo
 
 SOURCES_FILE = "sources.yml"
+EXAMPLES_FILE = "examples.jsonl"  # example questions (bot/index/examples.py), not a document
 TITLE_MAX_CHARS = 120
 
 
@@ -33,9 +34,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_document(path: Path) -> bool:
-    """A file a consultant put in the folder: not `sources.yml`, hidden or an Office lock file."""
-    return path.is_file() and path.name != SOURCES_FILE and not path.name.startswith((".", "~$"))
+def is_document(path: Path) -> bool:
+    """A file a consultant put in the folder: not `sources.yml`, the example questions, hidden or an Office
+    lock file."""
+    return path.is_file() and path.name not in (SOURCES_FILE, EXAMPLES_FILE) and not path.name.startswith((".", "~$"))
 
 
 def list_corpus_files(corpus_dir: Path) -> list[CorpusFile]:
@@ -43,7 +45,7 @@ def list_corpus_files(corpus_dir: Path) -> list[CorpusFile]:
     return [
         CorpusFile(path, file_sha256(path))
         for path in sorted(corpus_dir.iterdir())
-        if _is_document(path) and path.suffix.lower() in SUPPORTED_SUFFIXES
+        if is_document(path) and path.suffix.lower() in SUPPORTED_SUFFIXES
     ]
 
 
@@ -53,7 +55,7 @@ def unsupported_files(corpus_dir: Path) -> dict[str, str]:
     return {
         path.name: f"filtypen {path.suffix or '(ingen)'!r} understøttes ikke (brug {supported})"
         for path in sorted(corpus_dir.iterdir())
-        if _is_document(path) and path.suffix.lower() not in SUPPORTED_SUFFIXES
+        if is_document(path) and path.suffix.lower() not in SUPPORTED_SUFFIXES
     }
 
 

@@ -103,6 +103,20 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: lis
     """The per-fold counts of the questions and of the conversations' follow-up turns."""
     titles = {name: (info.publisher, info.title) for name, info in load_sources(engine.settings.corpus_dir).items()}
     counts = FoldCounts()
+    searcher = engine.searcher()
+    for fold in range(FOLDS):
+        # The example questions written from the measured fold's own questions are hidden while it is measured.
+        searcher.hidden_examples = frozenset(item["id"] for item in questions if fold_of(item) == fold)
+        _evaluate_fold(engine, [item for item in questions if fold_of(item) == fold],
+                       [conversation for conversation in conversations if fold_of(conversation) == fold],
+                       intents, titles, counts)
+    searcher.hidden_examples = frozenset()
+    return counts
+
+
+def _evaluate_fold(engine: Engine, questions: list[dict[str, Any]], conversations: list[dict[str, Any]],
+                   intents: Intents, titles: dict[str, tuple[str, str]], counts: FoldCounts) -> None:
+    """Add one fold's questions and conversations to `counts`."""
     for item in questions:
         if item["kind"] in (*ANSWERABLE_KINDS, "out_of_scope"):
             right = judge(item, as_messages(_reply(engine, item["question"], intents)), titles)[0]
@@ -115,7 +129,6 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: lis
             if number and turn["kind"] in ("factual", "guidance", "decline"):
                 measure = counts.later_declines if turn["kind"] == "decline" else counts.followups
                 _add(measure, fold_of(conversation), turn_right(turn, as_messages(reply)))
-    return counts
 
 
 def main(argv: list[str] | None = None) -> int:

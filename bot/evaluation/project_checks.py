@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.documents.corpus import SOURCES_FILE, load_sources
+from bot.documents.corpus import SOURCES_FILE, is_document, load_sources
 from bot.language.text import words
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -121,9 +121,7 @@ def check_corpus_metadata(corpus_dir: Path, root: Path) -> list[Problem]:
     except (yaml.YAMLError, KeyError, TypeError, AttributeError) as error:
         return [Problem(sources_path, f"kan ikke læses (hver post skal have 'file:'): {error!r}")]
     return [Problem(str(path.relative_to(root)), f"mangler en post i {sources_path} (title, publisher, year, url)")
-            for path in sorted(corpus_dir.iterdir())
-            if path.is_file() and path.name != SOURCES_FILE and not path.name.startswith(".")
-            and path.name not in sources]
+            for path in sorted(corpus_dir.iterdir()) if is_document(path) and path.name not in sources]
 
 
 def check_eval(dev_file: Path, index_dir: Path) -> list[Problem]:

@@ -17,6 +17,7 @@ from bot.documents.chunking import chunk_document
 from bot.documents.corpus import SOURCES_FILE, list_corpus_files, load_document, load_sources, unsupported_files
 from bot.documents.duplicates import Duplicate, find_duplicates
 from bot.documents.readers import UnreadableDocument
+from bot.index.examples import embed_examples, examples_sha256, load_examples
 from bot.index.store import SET_ASIDE, IndexUnavailable, current_build, load_chunks, load_index, load_manifest, write_build
 from bot.language.analysis import ANALYSER_VERSION
 from bot.schema import Chunk, SourceInfo
@@ -36,6 +37,8 @@ class PassageEncoder(Protocol):
     model_id: str
 
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
 
 
 def _count_line(label: str, names: list[str]) -> str:
@@ -105,6 +108,7 @@ class _Previous:
     set_aside: dict[str, list[Chunk]] = field(default_factory=dict)  # per file: copies left out
     duplicates: dict[str, Duplicate] = field(default_factory=dict)
     terms_current: bool = False  # its lexical index has the current analyser's terms
+    examples_key: str = ""  # the hash of the example questions it embedded
 
 
 def _previous(index_dir: Path, model_id: str) -> _Previous:
@@ -118,7 +122,8 @@ def _previous(index_dir: Path, model_id: str) -> _Previous:
     if index.manifest.get("model_id") != model_id:
         return _Previous()
     previous = _Previous(index.manifest.get("file_keys", {}), duplicates=_duplicates_of(index.manifest),
-                         terms_current=index.manifest.get("analyser_version") == ANALYSER_VERSION)
+                         terms_current=index.manifest.get("analyser_version") == ANALYSER_VERSION,
+                         examples_key=index.manifest.get("examples_sha256", ""))
     for row, chunk in enumerate(index.chunks):
         encoded = EncodedChunk(chunk, index.vectors[row], index.sentence_vectors[index.sentence_rows(row)])
         previous.encoded.setdefault(chunk.file, []).append(encoded)
@@ -236,9 +241,11 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
             report.warnings[name] = f"ingen post i {SOURCES_FILE}; titlen er sat til »{title}«"
     # A file that became unreadable leaves the index too (it is also listed as failed).
     report.removed = sorted(set(old_keys) - set(keys))
+    examples_key = examples_sha256(corpus_dir)
 
-    # A new analyser only rebuilds the lexical index: the vectors of unchanged files are kept.
-    if not (force or report.added or report.changed or report.removed) and old_keys and terms_current:
+    # A new analyser or new example questions only rebuild the build: the vectors of unchanged files are kept.
+    unchanged = not (force or report.added or report.changed or report.removed)
+    if unchanged and old_keys and terms_current and previous.examples_key == examples_key:
         for name, duplicate in previous.duplicates.items():
             _warn(report, name, duplicate.warning())
         report.chunks = sum(len(kept[name]) for name in kept)
@@ -271,10 +278,13 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         "files": hashes,
         "file_keys": keys,
         "duplicates": {name: duplicate.to_dict() for name, duplicate in sorted(duplicates.items())},
+        "examples_sha256": examples_key,
     }
+    examples = embed_examples(load_examples(corpus_dir), chunks, encoder.encode_queries)
+    manifest["example_count"] = len(examples)
     if on_progress:
         on_progress("write", 0, 1)
-    build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest, set_aside)
+    build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest, set_aside, examples)
     if on_progress:
         on_progress("write", 1, 1)
     report.chunks = len(chunks)

@@ -10,6 +10,8 @@ Layout under the index folder:
     builds/<build id>/dense.faiss       the FAISS index
     builds/<build id>/bm25/             the BM25 index
     builds/<build id>/set_aside.jsonl   chunks left out as copies of another document's (not indexed)
+    builds/<build id>/examples.jsonl    example questions and the rows they point to (bot/index/examples.py)
+    builds/<build id>/examples.npy      their query embeddings
 
 Readers open `current`; a writer prepares a new build folder completely and then swaps
 the link, so an interrupted build never damages the index in use.
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from bot.index.bm25 import LexicalIndex
+from bot.index.examples import ExampleBank
 from bot.index.vectors import build_vector_index, index_type_of, load_vector_index, save_vector_index
 from bot.language.analysis import ANALYSER_VERSION, content_sentences, content_text
 from bot.language.entities import Gazetteer, corpus_gazetteer, find_entities, use_gazetteer
@@ -39,6 +42,8 @@ CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
 SET_ASIDE = "set_aside.jsonl"
+EXAMPLES = "examples.jsonl"
+EXAMPLE_VECTORS = "examples.npy"
 KEEP_BUILDS = 2
 FORMAT_VERSION = 1
 
@@ -58,6 +63,7 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     dense: Any
     lexical: LexicalIndex
+    examples: ExampleBank = field(default_factory=ExampleBank.empty)
     sentence_start: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -131,9 +137,11 @@ def write_build(
     sentence_vectors: np.ndarray,
     manifest: dict[str, Any],
     set_aside: list[Chunk] | None = None,
+    examples: ExampleBank | None = None,
 ) -> Path:
     """Write a complete new build and make it current; returns its folder. `set_aside` are chunks
-    kept with the build but not indexed (copies of another document's passages)."""
+    kept with the build but not indexed (copies of another document's passages); `examples` the
+    embedded example questions."""
     builds = index_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000}"
@@ -143,6 +151,9 @@ def write_build(
         _write_chunks(staging / "chunks.jsonl", chunks)
         if set_aside:
             _write_chunks(staging / SET_ASIDE, set_aside)
+        if examples is not None and len(examples):
+            (staging / EXAMPLES).write_text("\n".join(examples.to_lines()) + "\n", encoding="utf-8")
+            np.save(staging / EXAMPLE_VECTORS, examples.vectors)
         np.save(staging / "vectors.npy", vectors.astype(np.float32))
         np.save(staging / "sentences.npy", sentence_vectors.astype(np.float32))
         dense = build_vector_index(vectors)
@@ -209,6 +220,9 @@ def load_index(index_dir: Path) -> LoadedIndex:
         sentence_vectors = np.load(build / "sentences.npy")
         dense = load_vector_index(build / "dense.faiss")
         lexical = LexicalIndex.load(build / "bm25")
+        examples = (ExampleBank.from_lines((build / EXAMPLES).read_text(encoding="utf-8").splitlines(),
+                                           np.load(build / EXAMPLE_VECTORS))
+                    if (build / EXAMPLES).exists() else ExampleBank.empty(vectors.shape[1]))
     except Exception as error:  # any unreadable part means the same fix
         raise IndexUnavailable(
             f"index in {build} is unreadable ({type(error).__name__}: {error}); "
@@ -217,6 +231,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
     consistent = len(chunks) == vectors.shape[0] == dense.ntotal == lexical.size == manifest.get("chunk_count")
     if not consistent or sentence_vectors.shape[0] != sum(len(c.sentences) for c in chunks):
         raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
-    index = LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical)
+    if any(row >= len(chunks) for rows in examples.rows for row in rows):
+        raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
+    index = LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical, examples)
     use_gazetteer(index.gazetteer)  # questions parsed from now on know the documents' places
     return index

@@ -35,6 +35,8 @@ class FusionWeights:
     entity: float = 0.15
     best_sentence: float = 0.3
     context: float = 0.1  # a follow-up prefers the documents of the answer it follows
+    example: float = 0.6  # a passage whose example question is close to the question asked
+    example_floor: float = 0.85  # example cosines below this add nothing (e5's cosines of unrelated questions)
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -64,6 +66,7 @@ class Searcher:
         self.index = index
         self.encoder = encoder
         self.weights = weights or FusionWeights()
+        self.hidden_examples: frozenset[str] = frozenset()  # example ids left out (the evaluation's held-out fold)
 
     def encode(self, question: Query | str) -> np.ndarray:
         """The question's query vector; raises `EmptyQuery` when it has no words."""
@@ -97,6 +100,8 @@ class Searcher:
             if entities.municipalities:  # a passage about the place more than one listing many places
                 overlap = overlap / np.sqrt([max(1, len(chunk_places(self.index.chunks[r]))) for r in rows])
             fused = fused + self.weights.entity * overlap
+        if len(self.index.examples):
+            fused = fused + self.weights.example * self._example_closeness(rows, vector)
         if query.context_files:
             cited = np.array([self.index.chunks[r].file in query.context_files for r in rows], dtype=np.float32)
             fused = fused + self.weights.context * cited
@@ -105,6 +110,12 @@ class Searcher:
             Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))
             for rank, i in enumerate(order, start=1)
         ]
+
+    def _example_closeness(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """For each row, how far its closest example question's cosine rises above `example_floor`, on 0-1."""
+        floor = self.weights.example_floor
+        closeness = self.index.examples.closeness(vector, len(self.index.chunks), self.hidden_examples)[rows]
+        return np.clip((closeness - floor) / (1 - floor), 0.0, None)
 
     def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
         """The k best, where a question comparing municipalities ("Herning eller Aarhus?") gets the

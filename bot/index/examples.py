@@ -1,0 +1,136 @@
+"""Example questions: questions known to be answered by a passage, as a second way to find it.
+
+`corpus/examples.jsonl` holds one example a line: `{"question", "file", "passage", "id"}`, where
+`passage` is an excerpt of the document `file` that answers `question` (`id` is optional; the
+evaluation uses it to hide a fold's own examples). Ingest maps each example to the passages that
+hold its excerpt (`passage_rows`) and embeds its question as a query; search then prefers a passage
+whose example questions are close to the question asked (`ExampleBank.closeness`): a question
+close to one answered before by that passage is likely answered by it again, in whatever words
+(a paraphrase, English, a misspelling) it comes. The file is written from the evaluation sets'
+tuning questions by `python -m scripts.export_examples`; consultants can add lines of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from bot.documents.corpus import EXAMPLES_FILE
+from bot.schema import Chunk
+
+GRAM = 4  # words per n-gram when matching an excerpt to passages
+MIN_SHARE = 0.3  # share of an excerpt's n-grams a passage must hold (an excerpt may straddle two passages)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A question and the excerpt of a document that answers it."""
+
+    question: str
+    file: str
+    passage: str
+    id: str = ""
+
+
+def examples_path(corpus_dir: Path) -> Path:
+    """Where the corpus folder keeps its example questions."""
+    return corpus_dir / EXAMPLES_FILE
+
+
+def load_examples(corpus_dir: Path) -> list[Example]:
+    """The corpus folder's example questions (none when it has no examples file)."""
+    path = examples_path(corpus_dir)
+    if not path.exists():
+        return []
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return [Example(row["question"], row["file"], row["passage"], row.get("id", "")) for row in rows]
+
+
+def examples_sha256(corpus_dir: Path) -> str:
+    """The examples file's hash ("" without one): a changed file rebuilds the index."""
+    path = examples_path(corpus_dir)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+    return {tuple(words[i:i + GRAM]) for i in range(len(words) - GRAM + 1)}
+
+
+def passage_rows(example: Example, chunks: list[Chunk]) -> tuple[int, ...]:
+    """The rows of the passages of the example's document that hold its excerpt: those with at least
+    `MIN_SHARE` of its n-grams, else the one holding most; none when no passage holds any."""
+    wanted = _grams(example.passage)
+    if not wanted:
+        return ()
+    shares = {row: len(wanted & _grams(chunk.text)) / len(wanted)
+              for row, chunk in enumerate(chunks) if chunk.file == example.file}
+    held = tuple(row for row, share in shares.items() if share >= MIN_SHARE)
+    if held:
+        return held
+    best = max(shares, key=shares.__getitem__, default=None)
+    return (best,) if best is not None and shares[best] > 0 else ()
+
+
+@dataclass(frozen=True)
+class ExampleBank:
+    """The embedded example questions of a build and the passage rows each one points to."""
+
+    vectors: np.ndarray  # one query vector per example
+    rows: tuple[tuple[int, ...], ...]
+    ids: tuple[str, ...]
+    questions: tuple[str, ...]
+
+    @classmethod
+    def empty(cls, dimension: int = 0) -> "ExampleBank":
+        """A bank without examples."""
+        return cls(np.zeros((0, dimension), dtype=np.float32), (), (), ())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def closeness(self, vector: np.ndarray, chunk_count: int, hidden: frozenset[str] = frozenset()) -> np.ndarray:
+        """For each passage row: the highest cosine between the query vector and one of its example
+        questions (-1 for a passage without examples). Examples whose id is in `hidden` are left out
+        (the evaluation hides the fold it measures)."""
+        best = np.full(chunk_count, -1.0, dtype=np.float32)
+        if not len(self):
+            return best
+        similarities = self.vectors @ vector
+        for similarity, rows, example_id in zip(similarities, self.rows, self.ids):
+            if example_id and example_id in hidden:
+                continue
+            for row in rows:
+                best[row] = max(best[row], similarity)
+        return best
+
+    def to_lines(self) -> list[str]:
+        """The bank without its vectors, one JSON line an example (written beside them in a build)."""
+        return [json.dumps({"id": example_id, "question": question, "rows": list(rows)}, ensure_ascii=False)
+                for example_id, question, rows in zip(self.ids, self.questions, self.rows)]
+
+    @classmethod
+    def from_lines(cls, lines: list[str], vectors: np.ndarray) -> "ExampleBank":
+        """Inverse of `to_lines`, with the vectors."""
+        rows = [json.loads(line) for line in lines if line.strip()]
+        return cls(vectors.astype(np.float32), tuple(tuple(r["rows"]) for r in rows), tuple(r["id"] for r in rows),
+                   tuple(r["question"] for r in rows))
+
+
+def embed_examples(examples: list[Example], chunks: list[Chunk],
+                   encode_queries: Callable[[list[str]], np.ndarray]) -> ExampleBank:
+    """The bank of the examples whose excerpt some passage holds, their questions embedded as queries
+    with `encode_queries` (the embedding model's)."""
+    mapped = [(example, rows) for example in examples if (rows := passage_rows(example, chunks))]
+    if not mapped:
+        return ExampleBank.empty()
+    vectors = encode_queries([example.question for example, _ in mapped]).astype(np.float32)
+    return ExampleBank(vectors, tuple(rows for _, rows in mapped), tuple(example.id for example, _ in mapped),
+                       tuple(example.question for example, _ in mapped))
