@@ -49,6 +49,12 @@ def fold_of(item: dict[str, Any]) -> int:
     return int(hashlib.sha256(item["id"].encode()).hexdigest(), 16) % FOLDS
 
 
+def hide_fold_examples(engine: Engine, items: list[dict[str, Any]], fold: int) -> None:
+    """Leave out the example questions (`corpus/examples.jsonl`) written from `fold`'s own items while the fold is
+    measured or its features are read: what the folds measure is then what a new question gets."""
+    engine.searcher().hidden_examples = frozenset(item["id"] for item in items if fold_of(item) == fold)
+
+
 def tuning_items(dev_file: Path) -> list[dict[str, Any]]:
     """The tuning folds' questions with the dev and extra sets (never the lockbox)."""
     return load_questions(TUNING_FILE) + load_questions(dev_file) + load_questions(EXTRA_EVAL_FILE)
@@ -85,6 +91,7 @@ def collect(engine: Engine, items: list[dict[str, Any]]) -> Rows:
     for number, item in enumerate(items):
         if item["kind"] not in ANSWERABLE_KINDS:
             continue
+        hide_fold_examples(engine, items, fold_of(item))
         query = Query.parse(item["question"])
         try:
             vector = searcher.encode(query)
@@ -136,6 +143,7 @@ def cross_validate(engine: Engine, items: list[dict[str, Any]], rows: Rows) -> l
     results = []
     for fold in range(FOLDS):
         held_out = [item for item in items if fold_of(item) == fold]
+        hide_fold_examples(engine, items, fold)
         answerable = sum(item["kind"] in ANSWERABLE_KINDS for item in held_out)
         engine.ranker = committed
         before = answered_right(engine, held_out, titles)

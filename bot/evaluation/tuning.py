@@ -76,7 +76,10 @@ def rank_all(searcher: Searcher, questions: list[dict[str, Any]], settings: list
     ranks: dict[FusionWeights, Ranks] = {}
     started = time.monotonic()
     for n, weights in enumerate(settings, start=1):
-        ranks[weights] = first_ranks(Searcher(searcher.index, searcher.encoder, weights), questions, vectors)
+        candidate = Searcher(searcher.index, searcher.encoder, weights)
+        # The ranked questions' own example questions are left out: their folds are not the tuning folds.
+        candidate.hidden_examples = frozenset(item["id"] for item in questions)
+        ranks[weights] = first_ranks(candidate, questions, vectors)
         if n % 25 == 0 or n == len(settings):
             print(f"  {n}/{len(settings)} settings, {time.monotonic() - started:.0f} s", file=sys.stderr)
     return ranks
