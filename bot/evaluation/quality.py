@@ -59,7 +59,10 @@ def render(results: dict[str, dict], seconds: float) -> str:
              "judged as in `../shared/eval/README.md`. The extra set (`tests/eval/extra.jsonl`) was written "
              "from the documents only, independently of the dev set and of the tuning: it is the check "
              "against overfitting the dev set. The tuning folds (`tests/eval/tuning`) are what changes are "
-             "cross-validated on; the lockbox (`tests/eval/lockbox`), when shown, was looked at once, to report.",
+             "cross-validated on; the lockbox (`tests/eval/lockbox`), when shown, was looked at once, to report. "
+             "The running bot's example questions (`corpus/examples.jsonl`) are the answerable questions of the "
+             "dev, extra and tuning sets themselves, so their numbers here include memorised examples; the "
+             "cross-validated ones come from `make folds`, which hides each fold's own examples.",
              ""]
     lines += ["| set | questions | R@1 | R@5 | R@10 | MRR@10 |", "|---|---|---|---|---|---|"]
     for name, result in results.items():

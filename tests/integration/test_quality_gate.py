@@ -20,15 +20,17 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-12-02 (ninth session, after the seventh lockbox joined the tuning folds) through REST
-# (docs/benchmarks.md): overall 0.820, answerable 0.805 (671/834), out of scope declined 0.787 (177/225), emergency
-# 59/59; turns 0.813 (477/587, 214 conversations), follow-ups 0.826. Floors about three points under (the CI trains
-# its own NLU model, which moves a few items); out of scope 0.75, as the joined lockboxes' near misses lowered it.
-FLOOR_OVERALL = 0.78
-FLOOR_ANSWERABLE = 0.75
-FLOOR_OUT_OF_SCOPE = 0.75
-FLOOR_TURNS = 0.78
-FLOOR_FOLLOWUPS = 0.78
+# Measured 2026-12-02 (tenth session, after the eighth lockbox joined the tuning folds) through REST
+# (docs/benchmarks.md): overall 0.869, answerable 0.879 (797/907), out of scope declined 0.771 (189/245), emergency
+# 64/64; turns 0.827 (537/649, 234 conversations), follow-ups 0.829. These include the example questions
+# (corpus/examples.jsonl) written from these very questions, which the running bot uses: a regression guard, not a
+# measure (cross-validated numbers: `make folds`, which hides each fold's own examples). Floors about three points
+# under (the CI trains its own NLU model, which moves a few items).
+FLOOR_OVERALL = 0.84
+FLOOR_ANSWERABLE = 0.85
+FLOOR_OUT_OF_SCOPE = 0.74
+FLOOR_TURNS = 0.80
+FLOOR_FOLLOWUPS = 0.80
 
 
 def test_single_questions_stay_above_their_floors(running_bot):
