@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -96,6 +97,13 @@ class ExampleBank:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(example, row) for every row every example points to, as two flat arrays."""
+        examples = np.array([n for n, rows in enumerate(self.rows) for _ in rows], dtype=np.int64)
+        rows = np.array([row for rows in self.rows for row in rows], dtype=np.int64)
+        return examples, rows
+
     def closeness(self, vector: np.ndarray, chunk_count: int, hidden: frozenset[str] = frozenset()) -> np.ndarray:
         """For each passage row: the highest cosine between the query vector and one of its example
         questions (-1 for a passage without examples). Examples whose id is in `hidden` are left out
@@ -104,11 +112,10 @@ class ExampleBank:
         if not len(self):
             return best
         similarities = self.vectors @ vector
-        for similarity, rows, example_id in zip(similarities, self.rows, self.ids):
-            if example_id and example_id in hidden:
-                continue
-            for row in rows:
-                best[row] = max(best[row], similarity)
+        if hidden:
+            similarities[[n for n, example_id in enumerate(self.ids) if example_id and example_id in hidden]] = -1.0
+        examples, rows = self._pairs
+        np.maximum.at(best, rows, similarities[examples])
         return best
 
     def to_lines(self) -> list[str]:
