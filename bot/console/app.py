@@ -52,6 +52,7 @@ def routes() -> list[Route | Mount]:
         Route("/api/ingest", views_documents.ingest_status, methods=["GET"]),
         Route("/try", views_try.try_page, methods=["GET"]),
         Route("/try", views_try.try_post, methods=["POST"]),
+        Route("/try/example", views_try.add_example_post, methods=["POST"]),
         Route("/report", views_report.report_page, methods=["GET"]),
         Route("/report.csv", views_report.report_csv, methods=["GET"]),
         Route("/intents", views_intents.intents_page, methods=["GET"]),

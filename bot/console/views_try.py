@@ -7,10 +7,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.console.tryout import try_question
-from bot.console.web import checked_form, render, text_field
+from bot.console.web import checked_form, flash_and_redirect, render, text_field
+from bot.documents.corpus import list_corpus_files
+from bot.index.examples import Example, add_example
 from bot.index.store import IndexUnavailable
 
 MAX_QUESTION_CHARS = 2000
+MAX_PASSAGE_CHARS = 20_000
 
 
 async def try_page(request: Request) -> Response:
@@ -33,3 +36,21 @@ async def try_post(request: Request) -> Response:
         return render(request, "try.html", question=question, previous=previous, tryout=None,
                       error=f"Botten kan ikke svare lige nu: {error}")
     return render(request, "try.html", question=question, previous=previous, tryout=tryout, error="")
+
+
+async def add_example_post(request: Request) -> Response:
+    """Keep the tried question as an example question of the passage the consultant picked, and re-index:
+    search then prefers that passage for this question and questions close to it."""
+    form = await checked_form(request)
+    question = text_field(form, "question", MAX_QUESTION_CHARS)
+    file = text_field(form, "file", 300)
+    passage = text_field(form, "passage", MAX_PASSAGE_CHARS)
+    backend = request.app.state.backend
+    corpus_dir = backend.settings.corpus_dir
+    if not question or not passage or file not in {document.path.name for document in list_corpus_files(corpus_dir)}:
+        return flash_and_redirect(request, "/try", "Eksemplet blev ikke gemt: spørgsmål, dokument eller passage "
+                                                   "mangler eller findes ikke.", "error")
+    await run_in_threadpool(add_example, corpus_dir, Example(question, file, passage))
+    backend.ingest.request()
+    return flash_and_redirect(request, "/try", f"Gemt som eksempelspørgsmål til en passage i {file}: »{question}«. "
+                                               "Indekset bygges igen (se Dokumenter); prøv spørgsmålet bagefter.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,6 +53,19 @@ def load_examples(corpus_dir: Path) -> list[Example]:
         return []
     rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return [Example(row["question"], row["file"], row["passage"], row.get("id", "")) for row in rows]
+
+
+def add_example(corpus_dir: Path, example: Example) -> None:
+    """Add an example question to the corpus folder's examples file (written whole, then swapped in);
+    the next ingest embeds it."""
+    path = examples_path(corpus_dir)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    fields = {"question": example.question, "file": example.file, "passage": example.passage}
+    line = json.dumps({**fields, "id": example.id} if example.id else fields, ensure_ascii=False)
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(existing + ("\n" if existing and not existing.endswith("\n") else "") + line + "\n",
+                       encoding="utf-8")
+    os.replace(staging, path)
 
 
 def examples_sha256(corpus_dir: Path) -> str:

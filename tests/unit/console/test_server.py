@@ -19,6 +19,8 @@ from bot.console.app import SESSION_COOKIE, create_app
 from bot.console.auth import hash_password
 from bot.console.config import ConsoleConfig
 from bot.evaluation.harness import free_port
+from bot.index.examples import Example, load_examples
+from bot.index.store import load_index
 from bot.settings import get_settings
 from tests.conftest import FIXTURES
 
@@ -28,9 +30,15 @@ UPLOAD_LIMIT = 200_000
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def console_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the console's corpus, index and tracker store live in."""
+    return tmp_path_factory.mktemp("console")
+
+
+@pytest.fixture(scope="module")
+def console(console_folder: Path) -> Iterator[str]:
     """The console app on uvicorn in a thread, over a copy of the fixture corpus and no index."""
-    folder = tmp_path_factory.mktemp("console")
+    folder = console_folder
     shutil.copytree(FIXTURES / "corpus", folder / "corpus")
     settings = replace(get_settings(), corpus_dir=folder / "corpus", index_dir=folder / "index",
                        tracker_db=folder / "tracker.db", tracker_db_url=f"sqlite:///{folder / 'tracker.db'}")
@@ -149,3 +157,24 @@ def test_pages_have_security_headers(console: str) -> None:
     assert "script-src 'self'" in reply.headers["content-security-policy"]
     assert reply.headers["x-frame-options"] == "DENY" and reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["cache-control"] == "no-store"
+
+
+def test_a_tried_question_is_kept_as_an_example_of_a_documents_passage(console: str, console_folder: Path) -> None:
+    session, csrf = logged_in(console)
+    examples = console_folder / "corpus" / "examples.jsonl"
+    passage = "Forældrene inviteres altid til en samtale, før der sendes en underretning."
+    form = {"csrf_token": csrf, "question": "Hvad sker der før papirerne sendes?", "file": "dagpleje.md",
+            "passage": passage}
+    assert session.post(f"{console}/try/example", data={**form, "csrf_token": "forkert"}).status_code == 403
+    refused = session.post(f"{console}/try/example", data={**form, "file": "findes-ikke.txt"})
+    assert "Eksemplet blev ikke gemt" in refused.text and not examples.exists()
+    kept = session.post(f"{console}/try/example", data=form)
+    assert kept.status_code == 200 and kept.url == f"{console}/try" and "Gemt som eksempelspørgsmål" in kept.text
+    assert load_examples(console_folder / "corpus") == [Example(form["question"], "dagpleje.md", passage)]
+    deadline = time.monotonic() + 300
+    while (status := logged_in(console)[0].get(f"{console}/api/ingest").json())["state"] == "running":  # sessions last 3 s
+        assert time.monotonic() < deadline, "the ingest did not finish"
+        time.sleep(0.5)
+    assert status["state"] == "done", status
+    bank = load_index(console_folder / "index").examples
+    assert bank.questions == (form["question"],)  # the re-index embedded it
