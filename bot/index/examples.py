@@ -25,6 +25,8 @@ from typing import Callable
 import numpy as np
 
 from bot.documents.corpus import EXAMPLES_FILE
+from bot.language.entities import Entities, find_entities
+from bot.language.text import folded_text
 from bot.schema import Chunk
 
 GRAM = 4  # words per n-gram when matching an excerpt to passages
@@ -118,14 +120,30 @@ class ExampleBank:
         rows = np.array([row for rows in self.rows for row in rows], dtype=np.int64)
         return examples, rows
 
-    def closeness(self, vector: np.ndarray, chunk_count: int, hidden: frozenset[str] = frozenset()) -> np.ndarray:
+    @cached_property
+    def _named(self) -> list[tuple[Entities, str]]:
+        """Each example question's entities and its folded text between spaces."""
+        return [(find_entities(question), f" {folded_text(question)} ") for question in self.questions]
+
+    def agreeing(self, entities: Entities, names: list[str]) -> np.ndarray:
+        """Which examples name every municipality, organisation, region and year the question names, and each
+        of its other names ("Lærkereden"): an example about another place, year or thing is another question."""
+        keys = [f" {folded_text(name)} " for name in names if not find_entities(name)]
+        return np.array([entities.municipalities <= named.municipalities and entities.organisations <= named.organisations
+                         and entities.regions <= named.regions and entities.years <= named.years
+                         and all(key in text for key in keys) for named, text in self._named], dtype=bool)
+
+    def closeness(self, vector: np.ndarray, chunk_count: int, hidden: frozenset[str] = frozenset(),
+                  allowed: np.ndarray | None = None) -> np.ndarray:
         """For each passage row: the highest cosine between the query vector and one of its example
         questions (-1 for a passage without examples). Examples whose id is in `hidden` are left out
-        (the evaluation hides the fold it measures)."""
+        (the evaluation hides the fold it measures), and those `allowed` (a mask) does not allow."""
         best = np.full(chunk_count, -1.0, dtype=np.float32)
         if not len(self):
             return best
         similarities = self.vectors @ vector
+        if allowed is not None:
+            similarities[~allowed] = -1.0
         if hidden:
             similarities[[n for n, example_id in enumerate(self.ids) if example_id and example_id in hidden]] = -1.0
         examples, rows = self._pairs

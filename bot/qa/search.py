@@ -101,7 +101,7 @@ class Searcher:
                 overlap = overlap / np.sqrt([max(1, len(chunk_places(self.index.chunks[r]))) for r in rows])
             fused = fused + self.weights.entity * overlap
         if len(self.index.examples):
-            fused = fused + self.weights.example * self._example_closeness(rows, vector)
+            fused = fused + self.weights.example * self._example_closeness(query, rows, vector)
         if query.context_files:
             cited = np.array([self.index.chunks[r].file in query.context_files for r in rows], dtype=np.float32)
             fused = fused + self.weights.context * cited
@@ -111,10 +111,13 @@ class Searcher:
             for rank, i in enumerate(order, start=1)
         ]
 
-    def _example_closeness(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
-        """For each row, how far its closest example question's cosine rises above `example_floor`, on 0-1."""
+    def _example_closeness(self, query: Query, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """For each row, how far its closest example question's cosine rises above `example_floor`, on 0-1,
+        over the examples that name what the question names."""
         floor = self.weights.example_floor
-        closeness = self.index.examples.closeness(vector, len(self.index.chunks), self.hidden_examples)[rows]
+        bank = self.index.examples
+        allowed = bank.agreeing(query.entities, list(query.names)) if query.entities or query.names else None
+        closeness = bank.closeness(vector, len(self.index.chunks), self.hidden_examples, allowed)[rows]
         return np.clip((closeness - floor) / (1 - floor), 0.0, None)
 
     def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:

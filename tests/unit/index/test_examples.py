@@ -12,6 +12,7 @@ import pytest
 from bot.index.examples import Example, ExampleBank, load_examples, passage_rows
 from bot.index.ingest import ingest
 from bot.index.store import current_build, load_index
+from bot.language.query import Query
 from bot.qa.search import Searcher
 from bot.schema import Chunk
 from tests.conftest import FIXTURES
@@ -79,3 +80,18 @@ def test_search_prefers_the_passage_an_example_points_to(corpus_with_examples: P
     without = {hit.row: hit.score for hit in searcher.search(QUESTION, 10)}
     assert with_bank[row] - without[row] == pytest.approx(searcher.weights.example, abs=0.02)  # its own question
     assert max(with_bank, key=with_bank.__getitem__) == row
+
+
+def test_only_examples_naming_what_the_question_names_agree():
+    questions = ("Hvad sparede Aabenraa på KIK?", "Hvad sparede Herning i 2016?", "Hvor ofte mødes teamet i Lærkereden?",
+                 "Hvor ofte mødes teamet?")
+    bank = ExampleBank(np.zeros((4, 2), dtype=np.float32), ((0,),) * 4, ("a", "b", "c", "d"), questions)
+
+    def agreeing(question: str) -> list[bool]:
+        query = Query.parse(question)
+        return bank.agreeing(query.entities, list(query.names)).tolist()
+
+    assert agreeing("Hvad har Herning sparet?") == [False, True, False, False]
+    assert agreeing("Hvad sparede Herning i 2019?") == [False, False, False, False]  # another year
+    assert agreeing("Hvor tit mødes det tværfaglige team i Lærkereden?") == [False, False, True, False]
+    assert agreeing("Hvor tit mødes teamet?") == [True, True, True, True]  # names nothing: every example may count
