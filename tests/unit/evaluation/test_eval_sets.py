@@ -276,3 +276,22 @@ def test_norm_is_strict():
     text = norm("Der er investeret 2 mio. kr.\n om året")
     assert norm("2 MIO. kr. om  året") in text
     assert norm("3 mio. kr.") not in text
+
+
+def test_example_questions_hold_the_tuning_questions_and_nothing_of_the_lockbox(questions, conversations):
+    """corpus/examples.jsonl (the search's example questions) is written from the tuning, dev and extra sets
+    (`python -m scripts.export_examples`): every answerable question of them is there, and no lockbox text is."""
+    examples = load_jsonl(CORPUS / "examples.jsonl")
+    by_id = {row.get("id"): row for row in examples}
+    dev = load_dev().get("dev", [])
+    for row in questions["tuning"] + questions["extra"] + dev:
+        if row["kind"] in ("factual", "notification_guidance") and row.get("gold_passage"):
+            example = by_id.get(row["id"])
+            assert example is not None, f"{row['id']} is not an example question: run python -m scripts.export_examples"
+            assert (example["question"], example["file"], example["passage"]) == (
+                row["question"], row["gold_sources"][0], row["gold_passage"]), f"{row['id']} is out of date"
+    lockbox = {norm(row["question"]) for row in questions["lockbox"]}
+    lockbox |= {norm(turn["user"]) for row in conversations["lockbox"] for turn in row["turns"]}
+    lockbox_ids = {row["id"] for row in questions["lockbox"]}
+    leaked = [row["question"] for row in examples if norm(row["question"]) in lockbox or row.get("id") in lockbox_ids]
+    assert not leaked, f"lockbox questions among the example questions: {len(leaked)}"
