@@ -29,7 +29,9 @@ from bot.language.entities import Entities, find_entities
 from bot.language.text import folded_text
 from bot.schema import Chunk
 
-GRAM = 4  # words per n-gram when matching an excerpt to passages
+GRAM = 4  # words per n-gram when matching an excerpt to passages (fewer for a shorter excerpt)
+# Bump when mapping or embedding examples changes, so that the next ingest redoes them.
+EXAMPLES_VERSION = 2
 MIN_SHARE = 0.3  # share of an excerpt's n-grams a passage must hold (an excerpt may straddle two passages)
 
 
@@ -71,23 +73,28 @@ def add_example(corpus_dir: Path, example: Example) -> None:
 
 
 def examples_sha256(corpus_dir: Path) -> str:
-    """The examples file's hash ("" without one): a changed file rebuilds the index."""
+    """The examples file's hash with `EXAMPLES_VERSION` ("" without a file): a change rebuilds the index."""
     path = examples_path(corpus_dir)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return hashlib.sha256(path.read_bytes() + f"{EXAMPLES_VERSION}".encode()).hexdigest() if path.exists() else ""
 
 
-def _grams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
-    return {tuple(words[i:i + GRAM]) for i in range(len(words) - GRAM + 1)}
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+
+
+def _grams(words: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
 def passage_rows(example: Example, chunks: list[Chunk]) -> tuple[int, ...]:
     """The rows of the passages of the example's document that hold its excerpt: those with at least
     `MIN_SHARE` of its n-grams, else the one holding most; none when no passage holds any."""
-    wanted = _grams(example.passage)
-    if not wanted:
+    words = _words(example.passage)
+    size = min(GRAM, len(words))
+    if not size:
         return ()
-    shares = {row: len(wanted & _grams(chunk.text)) / len(wanted)
+    wanted = _grams(words, size)
+    shares = {row: len(wanted & _grams(_words(chunk.text), size)) / len(wanted)
               for row, chunk in enumerate(chunks) if chunk.file == example.file}
     held = tuple(row for row, share in shares.items() if share >= MIN_SHARE)
     if held:

@@ -14,7 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bot.documents.chunking import chunk_document
-from bot.documents.corpus import SOURCES_FILE, list_corpus_files, load_document, load_sources, unsupported_files
+from bot.documents.corpus import EXAMPLES_FILE, SOURCES_FILE, list_corpus_files, load_document, load_sources, unsupported_files
 from bot.documents.duplicates import Duplicate, find_duplicates
 from bot.documents.readers import UnreadableDocument
 from bot.index.examples import embed_examples, examples_sha256, load_examples
@@ -280,8 +280,12 @@ def ingest(corpus_dir: Path, index_dir: Path, encoder: PassageEncoder, force: bo
         "duplicates": {name: duplicate.to_dict() for name, duplicate in sorted(duplicates.items())},
         "examples_sha256": examples_key,
     }
-    examples = embed_examples(load_examples(corpus_dir), chunks, encoder.encode_queries)
+    written = load_examples(corpus_dir)
+    examples = embed_examples(written, chunks, encoder.encode_queries)
     manifest["example_count"] = len(examples)
+    if len(examples) < len(written):
+        report.warnings[EXAMPLES_FILE] = (f"{len(written) - len(examples)} eksempelspørgsmål sprunget over: deres uddrag "
+                                          "står ikke i nogen passage af dokumentet")
     if on_progress:
         on_progress("write", 0, 1)
     build = write_build(index_dir, chunks, vectors, sentence_vectors, manifest, set_aside, examples)

@@ -34,6 +34,7 @@ def test_an_excerpt_maps_to_the_passages_that_hold_it():
     assert passage_rows(straddling, chunks) == (1, 2)  # not b.txt, although it holds part of it
     assert passage_rows(Example("?", "a.txt", "ord der slet ikke står nogen steder i teksten"), chunks) == ()
     assert passage_rows(Example("?", "c.txt", "Her står det, vi leder efter"), chunks) == ()
+    assert passage_rows(Example("?", "a.txt", "til sidst"), chunks) == (2,)  # a short excerpt: shorter n-grams
 
 
 def test_closeness_is_the_best_example_per_passage_and_skips_hidden_examples():
@@ -49,8 +50,10 @@ def test_closeness_is_the_best_example_per_passage_and_skips_hidden_examples():
 def corpus_with_examples(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(FIXTURES / "corpus", target)
-    line = {"id": "e1", "question": QUESTION, "file": "dagpleje.md", "passage": EXCERPT}
-    (target / "examples.jsonl").write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    lines = [{"id": "e1", "question": QUESTION, "file": "dagpleje.md", "passage": EXCERPT},
+             {"question": "Hvad står der ikke?", "file": "dagpleje.md", "passage": "ord som dokumentet slet ikke har"}]
+    (target / "examples.jsonl").write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                                           encoding="utf-8")
     return target
 
 
@@ -59,6 +62,7 @@ def test_ingest_embeds_the_examples_and_rebuilds_when_they_change(corpus_with_ex
     index_dir = tmp_path / "index"
     report = ingest(corpus_with_examples, index_dir, embedder)
     assert report.ok and "examples.jsonl" not in report.added  # not taken for a document
+    assert "1 eksempelspørgsmål sprunget over" in report.warnings["examples.jsonl"]  # its excerpt is in no passage
     index = load_index(index_dir)
     assert index.manifest["example_count"] == len(index.examples) == 1
     assert all(index.chunks[row].file == "dagpleje.md" for row in index.examples.rows[0])
