@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.console.documents import corpus_path
 from bot.console.tryout import try_question
 from bot.console.web import checked_form, flash_and_redirect, render, text_field
-from bot.documents.corpus import list_corpus_files
 from bot.index.examples import Example, add_example
 from bot.index.store import IndexUnavailable
 
@@ -38,6 +40,15 @@ async def try_post(request: Request) -> Response:
     return render(request, "try.html", question=question, previous=previous, tryout=tryout, error="")
 
 
+def _in_corpus(corpus_dir: Path, file: str) -> bool:
+    """Whether `file` names a document of the corpus folder."""
+    try:
+        corpus_path(corpus_dir, file)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 async def add_example_post(request: Request) -> Response:
     """Keep the tried question as an example question of the passage the consultant picked, and re-index:
     search then prefers that passage for this question and questions close to it."""
@@ -47,7 +58,7 @@ async def add_example_post(request: Request) -> Response:
     passage = text_field(form, "passage", MAX_PASSAGE_CHARS)
     backend = request.app.state.backend
     corpus_dir = backend.settings.corpus_dir
-    if not question or not passage or file not in {document.path.name for document in list_corpus_files(corpus_dir)}:
+    if not question or not passage or not _in_corpus(corpus_dir, file):
         return flash_and_redirect(request, "/try", "Eksemplet blev ikke gemt: spørgsmål, dokument eller passage "
                                                    "mangler eller findes ikke.", "error")
     await run_in_threadpool(add_example, corpus_dir, Example(question, file, passage))

@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -79,22 +79,26 @@ def examples_sha256(corpus_dir: Path) -> str:
 
 
 def _words(text: str) -> list[str]:
+    """Every run of word characters: finer than `bot.language.text.words`, which keeps hyphenated words and
+    numbers like "4,7" whole, so an excerpt still meets a passage whose extraction split a URL or a compound."""
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
 
 
-def _grams(words: list[str], size: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + size]) for i in range(len(words) - size + 1)}
+@lru_cache(maxsize=4096)
+def _grams(text: str, size: int) -> frozenset[tuple[str, ...]]:
+    """The text's word n-grams (cached: every example of a document is matched against the same passages)."""
+    tokens = _words(text)
+    return frozenset(tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
 
 
 def passage_rows(example: Example, chunks: list[Chunk]) -> tuple[int, ...]:
     """The rows of the passages of the example's document that hold its excerpt: those with at least
     `MIN_SHARE` of its n-grams, else the one holding most; none when no passage holds any."""
-    words = _words(example.passage)
-    size = min(GRAM, len(words))
+    size = min(GRAM, len(_words(example.passage)))
     if not size:
         return ()
-    wanted = _grams(words, size)
-    shares = {row: len(wanted & _grams(_words(chunk.text), size)) / len(wanted)
+    wanted = _grams(example.passage, size)
+    shares = {row: len(wanted & _grams(chunk.text, size)) / len(wanted)
               for row, chunk in enumerate(chunks) if chunk.file == example.file}
     held = tuple(row for row, share in shares.items() if share >= MIN_SHARE)
     if held:

@@ -229,9 +229,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
             "rebuild it with `make ingest` (python -m bot ingest --force)"
         ) from error
     consistent = len(chunks) == vectors.shape[0] == dense.ntotal == lexical.size == manifest.get("chunk_count")
-    if not consistent or sentence_vectors.shape[0] != sum(len(c.sentences) for c in chunks):
-        raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
-    if any(row >= len(chunks) for rows in examples.rows for row in rows):
+    examples_fit = all(row < len(chunks) for rows in examples.rows for row in rows)
+    if not consistent or sentence_vectors.shape[0] != sum(len(c.sentences) for c in chunks) or not examples_fit:
         raise IndexUnavailable(f"index in {build} is inconsistent; rebuild it with `python -m bot ingest --force`")
     index = LoadedIndex(build, manifest, chunks, vectors, sentence_vectors, dense, lexical, examples)
     use_gazetteer(index.gazetteer)  # questions parsed from now on know the documents' places
