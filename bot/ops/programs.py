@@ -27,8 +27,8 @@ def rasa_program(name: str, host: str, port: int, model: str, endpoints: str, lo
     """A Rasa server with the HTTP API (behind `token` when one is given)."""
     command = [str(RASA), "run", "--enable-api", "-i", host, "-p", str(port), "-m", model,
                "--endpoints", endpoints, "--credentials", "credentials.yml", "--cors", *cors]
-    if token:
-        command += ["--auth-token", token]
+    if token:  # joined with "=": a token that starts with "-" (token_urlsafe gives one in 64) is no option then
+        command.append(f"--auth-token={token}")
     return Program(name, command, log, rasa_has_model(f"http://127.0.0.1:{port}", token), env={**env, **RASA_ENV},
                    cwd=PROJECT_ROOT, fatal_lines=RASA_FATAL_LINES)
 
