@@ -74,11 +74,12 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def source_names():
-    """Publisher and title strings from sources.yml, plus the corpus text of each file."""
+    """Each document's metadata from sources.yml (publisher, title, author, slug, year, date, url): where a
+    source turn's facts may come from besides the corpus text."""
     meta = yaml.safe_load((CORPUS / "sources.yml").read_text(encoding="utf-8"))
     names = {}
     for doc in meta["documents"]:
-        names[doc["file"]] = norm(" ".join(str(doc.get(k, "")) for k in ("publisher", "title", "author", "slug")))
+        names[doc["file"]] = norm(" ".join(str(doc.get(k, "")) for k in ("publisher", "title", "author", "slug", "year", "date", "url")))
     return names
 
 
