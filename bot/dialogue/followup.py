@@ -139,5 +139,5 @@ def in_context(message: Query, context: Context | None, vocabulary: Collection[s
     if (is_followup(message) or names_another and named) and not asks_its_own(message, vocabulary):
         return ask_again(previous, message)
     if is_elliptical(message, previous, vocabulary):
-        return Query.in_context(message, previous, context.files)
+        return Query.in_context(message, previous, context.files, " ".join(context.passages))
     return replace(message, context_files=context.files)

@@ -78,6 +78,9 @@ class Query:
     asked_again: bool = False
     # What the dense encoder reads when it is not the text: a follow-up's own words before the question it follows.
     search_text: str = ""
+    # A follow-up's (`in_context`): the excerpts the answer it follows showed, whitespace-collapsed; composition
+    # prefers what they did not say.
+    shown: str = ""
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -105,11 +108,13 @@ class Query:
         )
 
     @classmethod
-    def in_context(cls, message: "Query", previous: "Query", files: tuple[str, ...] = ()) -> "Query":
+    def in_context(cls, message: "Query", previous: "Query", files: tuple[str, ...] = (),
+                   shown: str = "") -> "Query":
         """An elliptical follow-up ("siden hvornår?", "hvem var minister dengang?") read with the question
         it follows: searched with both texts, its subject the earlier one's unless it names its own
         places or organisations, the kind of answer wanted its own when it asks one (a shape or a question word),
-        else the earlier one's ("og hvad har det givet?" after an amount asked for); `files` are preferred."""
+        else the earlier one's ("og hvad har det givet?" after an amount asked for); `files` are preferred, and
+        `shown` is the text the earlier answer showed."""
         named = message.entities.municipalities or message.entities.organisations
         entities = message.entities if named else Entities(
             previous.entities.municipalities, previous.entities.organisations,
@@ -127,6 +132,7 @@ class Query:
             entities=entities,
             context_files=files,
             leans_on_context=True,
+            shown=" ".join(shown.split()),
         )
 
     @classmethod

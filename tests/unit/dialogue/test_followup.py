@@ -127,3 +127,11 @@ def test_a_short_and_question_is_read_in_context_even_with_two_words_of_its_own(
     assert in_context(Query.parse("og børnenes alder?"), previous, vocabulary).leans_on_context
     longer = in_context(Query.parse("og hvordan arbejder et tværfagligt team på skolen?"), previous, vocabulary)
     assert not longer.leans_on_context
+
+
+def test_a_follow_up_read_in_context_knows_what_the_answer_before_showed():
+    """Composition prefers what the answer before did not say; a new question carries nothing of it."""
+    shown = Context("Hvad er Tættere på Familien?", ("001.txt",), ("Et projekt  i Aarhus.\nFor 580 familier.",))
+    vocabulary = frozenset(analyse("tættere familien aarhus projekt familier dagtilbudssocialrådgiver praksis"))
+    assert in_context(Query.parse("siden hvornår?"), shown, vocabulary).shown == "Et projekt i Aarhus. For 580 familier."
+    assert in_context(Query.parse("Hvad laver en dagtilbudssocialrådgiver i praksis?"), shown, vocabulary).shown == ""

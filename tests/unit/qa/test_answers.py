@@ -73,6 +73,18 @@ def test_sentence_similarities_steer_the_extract():
     assert "580 familier" in answer.text
 
 
+def test_a_follow_up_prefers_a_sentence_the_answer_before_did_not_show():
+    first, second = (f"{opening} " + " ".join(["ord"] * 80) + "." for opening in ("Alfa", "Beta"))
+    hit = _hit(f"{first} {second}", "lang.txt")
+    sims = np.array([0.90, 0.89], dtype=np.float32)  # only one of the two fits in an answer
+
+    def answer(shown: str) -> str:
+        query = Query.in_context(Query.parse("og hvad så?"), Query.parse("Fortæl om noget."), shown=shown)
+        return compose_answer(query, (hit,), scorer=lambda h: sims).text
+    assert "Alfa" in answer("") and "Beta" not in answer("")
+    assert "Beta" in answer(first) and "Alfa" not in answer(first)
+
+
 def test_the_passage_next_to_the_best_one_can_give_the_figure_asked_for():
     subject = _hit("Landsbyråd driver servicecenter. Læsø Kommune ville lukke et servicecenter i Østerby.", "laesoe.txt")
     after = _hit("10 frivillige har deres daglige gang i servicecentret.", "laesoe.txt", dense=0.84, rank=2)
