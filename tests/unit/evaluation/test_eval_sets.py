@@ -42,7 +42,8 @@ REQUIRED = ("id", "question", "kind", "persona", "gold_facts", "gold_sources", "
 # The tuning set holds its own questions (t, c) and those of the retired lockboxes (L, LC ... V, VC).
 ID_PATTERNS = {"extra": r"x\d{3}", "tuning": r"t\d{3}|L\d{3}|M\d{3}|N\d{3}|P\d{3}|Q\d{3}|R\d{3}|S\d{3}|U\d{3}|V\d{3}",
                "lockbox": r"W\d{3}"}
-CONV_ID_PATTERNS = {"tuning": r"c\d{3}|LC\d{2}|MC\d{2}|NC\d{2}|PC\d{2}|QC\d{2}|RC\d{2}|SC\d{2}|UC\d{2}|VC\d{2}", "lockbox": r"WC\d{2}"}
+CONV_ID_PATTERNS = {"tuning": r"c\d{3}|LC\d{2}|MC\d{2}|NC\d{2}|PC\d{2}|QC\d{2}|RC\d{2}|SC\d{2}|UC\d{2}|VC\d{2}",
+                    "lockbox": r"WC\d{2}"}
 MIN_COUNTS = {"tuning": 300, "lockbox": 90}
 MIN_CONVERSATIONS = {"tuning": 60, "lockbox": 20}
 
@@ -77,9 +78,10 @@ def source_names():
     """Each document's metadata from sources.yml (publisher, title, author, slug, year, date, url): where a
     source turn's facts may come from besides the corpus text."""
     meta = yaml.safe_load((CORPUS / "sources.yml").read_text(encoding="utf-8"))
+    fields = ("publisher", "title", "author", "slug", "year", "date", "url")
     names = {}
     for doc in meta["documents"]:
-        names[doc["file"]] = norm(" ".join(str(doc.get(k, "")) for k in ("publisher", "title", "author", "slug", "year", "date", "url")))
+        names[doc["file"]] = norm(" ".join(str(doc.get(k, "")) for k in fields))
     return names
 
 
