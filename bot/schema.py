@@ -29,6 +29,8 @@ class SourceInfo(DocumentReference):
     questions: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # What the document is about, in a few words (the decline text names them); not compared either.
     topics: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # What people call the document ("slides", "valgfolder"): a question naming it prefers its passages. Not compared.
+    called: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from bot.documents.readers import HEADING_LINE, SUPPORTED_SUFFIXES, UnreadableDocument, read_text
+from bot.language.text import folded_text
 from bot.schema import Document, SourceInfo
 
 SOURCES_FILE = "sources.yml"
@@ -82,6 +84,7 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
             url=str(entry.get("url", "")),
             questions=tuple(str(question) for question in entry.get("questions") or ()),
             topics=tuple(str(topic) for topic in entry.get("topics") or ()),
+            called=tuple(str(name) for name in entry.get("called") or ()),
         )
     return sources
 
@@ -98,6 +101,14 @@ def current_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
         cached = (mtime, load_sources(corpus_dir))
         _cache[path] = cached
     return cached[1]
+
+
+def documents_named(text: str, sources: Mapping[str, SourceInfo]) -> frozenset[str]:
+    """The files a text refers to by what people call them (`called` in sources.yml): "i DS' slides",
+    "valgfolderen", "pressemeddelelsen" (a name inside a compound counts; with or without æ/ø/å)."""
+    folded = folded_text(text)
+    return frozenset(file for file, source in sources.items()
+                     if any(folded_text(name) in folded for name in source.called if name.strip()))
 
 
 def fallback_title(path: Path, text: str) -> str:

@@ -76,7 +76,7 @@ def rank_all(searcher: Searcher, questions: list[dict[str, Any]], settings: list
     ranks: dict[FusionWeights, Ranks] = {}
     started = time.monotonic()
     for n, weights in enumerate(settings, start=1):
-        candidate = Searcher(searcher.index, searcher.encoder, weights)
+        candidate = Searcher(searcher.index, searcher.encoder, weights, searcher.named)
         # The ranked questions' own example questions are left out: their folds are not the tuning folds.
         candidate.hidden_examples = frozenset(item["id"] for item in questions)
         ranks[weights] = first_ranks(candidate, questions, vectors)

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
-from bot.documents.corpus import current_sources
+from bot.documents.corpus import current_sources, documents_named
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.entities import chunk_places
 from bot.language.query import Query
@@ -81,7 +81,8 @@ class Engine:
                 f"index in {index.path} was built with {index.manifest.get('model_id')!r}, "
                 f"not {model_id!r}: rebuild it with `python -m bot ingest --force`"
             )
-        return Searcher(index, self.embedder)
+        return Searcher(index, self.embedder,
+                        named=lambda text: documents_named(text, current_sources(self.settings.corpus_dir)))
 
     @property
     def index(self) -> LoadedIndex:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +38,9 @@ class FusionWeights:
     context: float = 0.1  # a follow-up prefers the documents of the answer it follows
     example: float = 0.6  # a passage whose example question is close to the question asked
     example_floor: float = 0.85  # example cosines below this add nothing (e5's cosines of unrelated questions)
+    # A passage of a document the question names by what people call it ("i DS' slides"); 5-fold CV over 0.1-0.8:
+    # all gained, none lost a fold (0.4: answerable 861 -> 863 of 1053, follow-up turns 295 -> 296 of 370).
+    document: float = 0.4
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -62,10 +66,12 @@ def lexical_terms(query: Query, publishers: frozenset[str]) -> tuple[str, ...]:
 class Searcher:
     """Answers `search(question)` over one loaded index."""
 
-    def __init__(self, index: LoadedIndex, encoder: QueryEncoder, weights: FusionWeights | None = None) -> None:
+    def __init__(self, index: LoadedIndex, encoder: QueryEncoder, weights: FusionWeights | None = None,
+                 named: Callable[[str], frozenset[str]] = lambda text: frozenset()) -> None:
         self.index = index
         self.encoder = encoder
         self.weights = weights or FusionWeights()
+        self.named = named  # the files a question names by what people call them (`documents_named`)
         self.hidden_examples: frozenset[str] = frozenset()  # example ids left out (the evaluation's held-out fold)
 
     def encode(self, question: Query | str) -> np.ndarray:
@@ -102,14 +108,20 @@ class Searcher:
             fused = fused + self.weights.entity * overlap
         if len(self.index.examples):
             fused = fused + self.weights.example * self._example_closeness(query, rows, vector)
+        named = self.named(query.text)
+        if named:
+            fused = fused + self.weights.document * self._in_files(rows, named)
         if query.context_files:
-            cited = np.array([self.index.chunks[r].file in query.context_files for r in rows], dtype=np.float32)
-            fused = fused + self.weights.context * cited
+            fused = fused + self.weights.context * self._in_files(rows, query.context_files)
         order = self._with_each_place(entities, rows, fused, k)
         return [
             Hit(self.index.chunks[rows[i]], float(fused[i]), float(dense[i]), float(lexical[i]), rank, int(rows[i]))
             for rank, i in enumerate(order, start=1)
         ]
+
+    def _in_files(self, rows: np.ndarray, files: Collection[str]) -> np.ndarray:
+        """1 for each row whose passage is from one of `files`, else 0."""
+        return np.array([self.index.chunks[r].file in files for r in rows], dtype=np.float32)
 
     def _example_closeness(self, query: Query, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """For each row, how far its closest example question's cosine rises above `example_floor`, on 0-1,

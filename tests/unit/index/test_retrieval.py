@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.documents.corpus import documents_named, load_sources
 from bot.index.ingest import ingest
 from bot.index.store import IndexUnavailable, current_build, load_index
 from bot.index.vectors import build_vector_index, choose_index_type, index_type_of
@@ -197,3 +198,23 @@ def test_a_publisher_named_as_the_source_is_no_search_term():
     assert "socialstyr" in lexical_terms(Query.parse("Hvilken rolle har Socialstyrelsen ifølge KL?"), publishers)
     # A question that is nothing but the publisher's name keeps it.
     assert lexical_terms(Query.parse("KL?"), publishers) == ("kl",)
+
+
+def test_a_document_named_by_what_people_call_it_is_preferred(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = ("Herning investerede i tidlig indsats for udsatte familier og sparede 4,7 mio. kr. på anbringelser. "
+            "Sagsbehandlerne i Herning fik færre sager og fulgte familierne tæt.")
+    # Nearly the same text twice: only the name a question uses tells them apart.
+    (corpus / "slides.txt").write_text(f"{text} Se side 4.", encoding="utf-8")
+    (corpus / "folder.txt").write_text(f"{text} Se side 7.", encoding="utf-8")
+    (corpus / "andet.txt").write_text("Kommunerne skal samarbejde med frivillige foreninger.", encoding="utf-8")
+    (corpus / "sources.yml").write_text("documents:\n  - file: slides.txt\n    called: [slide]\n"
+                                        "  - file: folder.txt\n    called: [valgfolder]\n", encoding="utf-8")
+    assert ingest(corpus, tmp_path / "index", embedder).ok
+    searcher = Searcher(load_index(tmp_path / "index"), embedder,
+                        named=lambda text: documents_named(text, load_sources(corpus)))
+    for question, wanted in (("Hvad sparede Herning ifølge valgfolderen?", "folder.txt"),
+                             ("Hvad sparede Herning ifølge DS' slides?", "slides.txt")):
+        hits = searcher.search(question, 2)
+        assert hits[0].chunk.file == wanted and hits[0].score > hits[1].score, question

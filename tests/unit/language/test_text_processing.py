@@ -5,7 +5,7 @@ import pytest
 
 from bot.documents.chunking import MAX_WORDS, chunk_document
 from bot.documents.cleaning import clean_text
-from bot.documents.corpus import list_corpus_files, load_document, load_sources
+from bot.documents.corpus import documents_named, list_corpus_files, load_document, load_sources
 from bot.index.bm25 import LexicalIndex
 from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.language.entities import find_entities
@@ -224,3 +224,15 @@ def test_a_label_line_is_joined_to_the_sentence_it_introduces_but_not_to_list_it
     long_lead_in = ["Det er vigtigt at huske, at der i alle kommuner er mange forskellige tilbud til børn og familier, fx:",
                     "Familiehuse."]
     assert with_lead_ins(long_lead_in) == long_lead_in
+
+
+def test_a_document_is_named_by_what_people_call_it_in_a_compound_and_without_diacritics():
+    sources = load_sources(CORPUS)
+    slides, folder, kl, ministry = (next(f for f in sources if f.startswith(p)) for p in ("000", "001", "002", "004"))
+    assert documents_named("og i DS' slides – hvad foreslår de?", sources) == {slides}
+    assert documents_named("Hvad står der i valgfolderen?", sources) == {folder}
+    assert documents_named("hvad skriver KL i sit debatoplaeg", sources) == {kl}
+    assert documents_named("What does the press release say?", sources) == {ministry}
+    assert documents_named("Hvad er Herning-modellen?", sources) == frozenset()
+    named = {**sources, slides: SourceInfo(slides, "Titel", "DS", called=("  ",))}
+    assert documents_named("slides", named) == frozenset()  # a blank name names nothing
