@@ -23,10 +23,12 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Metadata(DocumentReference):
-    """What the console's form says about one document: its reference, topics and example questions."""
+    """What the console's form says about one document: its reference, topics, what people call it and example
+    questions."""
 
     topics: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
+    called: tuple[str, ...] = ()
 
 
 def _yaml() -> YAML:
@@ -65,7 +67,7 @@ def _set(entry: CommentedMap, key: str, value: Any) -> None:
         entry.pop(key, None)
     elif key == "questions":
         entry[key] = CommentedSeq(value)
-    elif key == "topics":
+    elif key in ("topics", "called"):
         entry[key] = _flow(value)
     else:
         entry[key] = value
@@ -80,7 +82,7 @@ def save_metadata(corpus_dir: Path, metadata: Metadata) -> None:
         if entry is None:
             entry = CommentedMap(file=metadata.file)
             data["documents"].append(entry)
-        for key in ("title", "publisher", "year", "url", "topics", "questions"):
+        for key in ("title", "publisher", "year", "url", "topics", "called", "questions"):
             _set(entry, key, getattr(metadata, key))
         _dump(path, data)
 

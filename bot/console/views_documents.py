@@ -41,8 +41,13 @@ def _metadata(form: FormData, file: str) -> Metadata:
         raise UploadRefused("adressen skal begynde med http:// eller https://")
     return Metadata(file=file, title=title, publisher=text_field(form, "publisher"),
                     year=int(year_text) if year_text else None, url=url,
-                    topics=tuple(t for t in (x.strip() for x in text_field(form, "topics").split(",")) if t),
+                    topics=_comma_list(text_field(form, "topics")), called=_comma_list(text_field(form, "called")),
                     questions=lines_field(form, "questions"))
+
+
+def _comma_list(text: str) -> tuple[str, ...]:
+    """The non-empty items of a comma-separated form field."""
+    return tuple(item for item in (part.strip() for part in text.split(",")) if item)
 
 
 async def documents_page(request: Request) -> Response:

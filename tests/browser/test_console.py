@@ -31,6 +31,7 @@ from starlette.routing import Mount, Route
 from bot.console.app import routes
 from bot.console.auth import hash_password
 from bot.console.security import API_PREFIX, PUBLIC_PATHS
+from bot.documents.corpus import load_sources
 from bot.evaluation.harness import BotDidNotStart, RunningBot, free_port, running_bot
 from tests.browser.test_widget import Watched, ask, axe_violations, browser, open_chat  # noqa: F401 - browser: fixture
 from tests.chat_clients import new_sender
@@ -237,6 +238,7 @@ def test_consultant_uploads_a_pdf_and_the_bot_answers_from_it(
     page.get_by_label("Udgiver").fill("Egebæk Kommune")
     page.get_by_label("År", exact=True).fill("2025")
     page.get_by_label("Emner", exact=False).fill("Lærkereden, sårbare gravide")
+    page.get_by_label("Det kalder folk dokumentet", exact=False).fill("notat, ")
     page.get_by_role("button", name="Upload og indekser").click()
     wait_for_ingest(page)
     expect(page.locator("#ingest-summary")).to_contain_text(f"Tilføjet: 1 ({MEMO_FILE})")
@@ -245,6 +247,7 @@ def test_consultant_uploads_a_pdf_and_the_bot_answers_from_it(
     expect(row).to_contain_text("Egebæk Kommune")
     expect(row.locator("td.number")).not_to_have_text("0")
     assert "Lærkereden" in (console.corpus_dir / "sources.yml").read_text(encoding="utf-8")
+    assert load_sources(console.corpus_dir)[MEMO_FILE].called == ("notat",)
     assert not (ROOT / "corpus" / MEMO_FILE).exists()
     shot(page, "documents")
 
