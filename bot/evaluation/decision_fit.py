@@ -25,7 +25,7 @@ from bot.dialogue.reply import policy_for, reply_to
 from bot.evaluation.fold_eval import Intents, nlu_intents, routed
 from bot.evaluation.report_docs import BENCHMARKS_DOC, write_section
 from bot.evaluation.retrieval import ANSWERABLE_KINDS
-from bot.evaluation.sentence_fit import FOLDS, fold_of, hide_fold_examples, tuning_items
+from bot.evaluation.sentence_fit import FOLDS, FoldIds, fold_ids, fold_of, hide_fold_examples, tuning_items
 from bot.language.query import Query
 from bot.qa.engine import Engine
 from bot.qa.relevance import RelevancePolicy, decide, decision_signals
@@ -50,12 +50,11 @@ class Decision:
     fold: int
 
 
-def read_decision(engine: Engine, item: dict[str, Any], intent: str | None,
-                  items: list[dict[str, Any]]) -> Decision | None:
+def read_decision(engine: Engine, item: dict[str, Any], intent: str | None, ids: FoldIds) -> Decision | None:
     """The question's signals and outcomes (None for a question without words), with the example questions of its
-    fold among `items` hidden."""
+    fold (`ids`, from `fold_ids`) hidden."""
     answer_intent = routed(intent)
-    hide_fold_examples(engine, items, fold_of(item))
+    hide_fold_examples(engine, ids, fold_of(item))
     reply = reply_to(engine, item["question"], answer_intent)
     query, policy = Query.parse(item["question"]), policy_for(answer_intent, item["question"]) or RelevancePolicy()
     searcher, index = engine.searcher(), engine.index
@@ -80,7 +79,8 @@ def read_decision(engine: Engine, item: dict[str, Any], intent: str | None,
 def collect(engine: Engine, items: list[dict[str, Any]], intents: Intents) -> list[Decision]:
     """The decisions of the answerable and out-of-scope questions."""
     wanted = [item for item in items if item["kind"] in (*ANSWERABLE_KINDS, "out_of_scope")]
-    return [d for item in wanted if (d := read_decision(engine, item, intents(item["question"]), items)) is not None]
+    ids = fold_ids(items)
+    return [d for item in wanted if (d := read_decision(engine, item, intents(item["question"]), ids)) is not None]
 
 
 def fit_decide(train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray) -> np.ndarray:

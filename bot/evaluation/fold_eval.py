@@ -28,7 +28,7 @@ from bot.documents.corpus import load_sources
 from bot.evaluation.chat import judge
 from bot.evaluation.conversations import turn_right
 from bot.evaluation.retrieval import ANSWERABLE_KINDS, load_questions
-from bot.evaluation.sentence_fit import FOLDS, fold_of, hide_fold_examples, tuning_items
+from bot.evaluation.sentence_fit import FOLDS, fold_ids, fold_of, hide_fold_examples, tuning_items
 from bot.qa.engine import Engine
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -103,8 +103,9 @@ def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: lis
     """The per-fold counts of the questions and of the conversations' follow-up turns."""
     titles = {name: (info.publisher, info.title) for name, info in load_sources(engine.settings.corpus_dir).items()}
     counts = FoldCounts()
+    ids = fold_ids(questions)
     for fold in range(FOLDS):
-        hide_fold_examples(engine, questions, fold)
+        hide_fold_examples(engine, ids, fold)
         _evaluate_fold(engine, [item for item in questions if fold_of(item) == fold],
                        [conversation for conversation in conversations if fold_of(conversation) == fold],
                        intents, titles, counts)

@@ -49,10 +49,19 @@ def fold_of(item: dict[str, Any]) -> int:
     return int(hashlib.sha256(item["id"].encode()).hexdigest(), 16) % FOLDS
 
 
-def hide_fold_examples(engine: Engine, items: list[dict[str, Any]], fold: int) -> None:
-    """Leave out the example questions (`corpus/examples.jsonl`) written from `fold`'s own items while the fold is
-    measured or its features are read: what the folds measure is then what a new question gets."""
-    engine.searcher().hidden_examples = frozenset(item["id"] for item in items if fold_of(item) == fold)
+FoldIds = tuple[frozenset[str], ...]
+
+
+def fold_ids(items: list[dict[str, Any]]) -> FoldIds:
+    """The ids of the items of each fold (compute once, then `hide_fold_examples` per fold or per item)."""
+    return tuple(frozenset(item["id"] for item in items if fold_of(item) == fold) for fold in range(FOLDS))
+
+
+def hide_fold_examples(engine: Engine, ids: FoldIds, fold: int) -> None:
+    """Leave out the example questions (`corpus/examples.jsonl`) written from `fold`'s own items (`ids`, from
+    `fold_ids`) while the fold is measured or its features are read: what the folds measure is then what a new
+    question gets."""
+    engine.searcher().hidden_examples = ids[fold]
 
 
 def tuning_items(dev_file: Path) -> list[dict[str, Any]]:
@@ -88,10 +97,11 @@ def collect(engine: Engine, items: list[dict[str, Any]]) -> Rows:
     """The labelled sentences of the passages kept for each answerable question."""
     rows = Rows()
     searcher, index = engine.searcher(), engine.index
+    ids = fold_ids(items)
     for number, item in enumerate(items):
         if item["kind"] not in ANSWERABLE_KINDS:
             continue
-        hide_fold_examples(engine, items, fold_of(item))
+        hide_fold_examples(engine, ids, fold_of(item))
         query = Query.parse(item["question"])
         try:
             vector = searcher.encode(query)
@@ -141,9 +151,10 @@ def cross_validate(engine: Engine, items: list[dict[str, Any]], rows: Rows) -> l
     titles = {name: (info.publisher, info.title) for name, info in load_sources(engine.settings.corpus_dir).items()}
     committed = load_ranker()
     results = []
+    ids = fold_ids(items)
     for fold in range(FOLDS):
         held_out = [item for item in items if fold_of(item) == fold]
-        hide_fold_examples(engine, items, fold)
+        hide_fold_examples(engine, ids, fold)
         answerable = sum(item["kind"] in ANSWERABLE_KINDS for item in held_out)
         engine.ranker = committed
         before = answered_right(engine, held_out, titles)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluation.fold_eval import evaluate
+from bot.evaluation.sentence_fit import fold_ids, hide_fold_examples
 from bot.qa.engine import Engine
 from bot.settings import get_settings
 
@@ -45,3 +46,12 @@ def test_an_intent_outside_the_answer_path_is_answered_without_one(engine: Engin
         return "greet"
     counts = evaluate(engine, QUESTIONS[:1], [], intents)
     assert asked == [QUESTIONS[0]["question"]] and counts.answerable[1] == [1, 1]
+
+
+def test_each_fold_hides_the_example_questions_of_its_own_items(engine: Engine) -> None:
+    ids = fold_ids(QUESTIONS)
+    assert ids[1] == {"a", "b"} and ids[3] == {"c", "d"} and ids[0] == frozenset()
+    hide_fold_examples(engine, ids, 1)
+    assert engine.searcher().hidden_examples == {"a", "b"}
+    hide_fold_examples(engine, ids, 0)
+    assert engine.searcher().hidden_examples == frozenset()
