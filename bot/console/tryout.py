@@ -70,7 +70,7 @@ def try_question(engine: Engine, question: str, previous: str | None = None) -> 
     reply = reply_to(engine, question, None, context)
     query = Query.parse(reply.question)
     searcher = engine.searcher()
-    policy = RelevancePolicy()
+    policy = engine.decision_policy(query)
     try:
         hits = searcher.search(query, engine.settings.top_k)
     except EmptyQuery:

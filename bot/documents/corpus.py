@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,12 @@ def documents_named(text: str, sources: Mapping[str, SourceInfo]) -> frozenset[s
     folded = folded_text(text)
     return frozenset(file for file, source in sources.items()
                      if any(folded_text(name) in folded for name in source.called if name.strip()))
+
+
+def words_naming_documents(words: Iterable[str], sources: Mapping[str, SourceInfo]) -> tuple[str, ...]:
+    """The words that name a document as `documents_named` finds them ("valgfolderen" for the folder)."""
+    names = [folded_text(name) for source in sources.values() for name in source.called if name.strip()]
+    return tuple(word for word in words if any(name in folded_text(word) for name in names))
 
 
 def fallback_title(path: Path, text: str) -> str:

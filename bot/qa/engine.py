@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
-from bot.documents.corpus import current_sources, documents_named
+from bot.documents.corpus import current_sources, documents_named, words_naming_documents
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.entities import chunk_places
 from bot.language.query import Query
@@ -122,8 +122,15 @@ class Engine:
                 return combine(answers, query.english)
         return self._answer(query, policy)
 
+    def decision_policy(self, query: Query, policy: RelevancePolicy | None = None) -> RelevancePolicy:
+        """`policy` (default: `RelevancePolicy()`) for this question: the words with which it names a document
+        ("i DS' slides") are sources, not subject words."""
+        words = words_naming_documents(query.words, current_sources(self.settings.corpus_dir))
+        return replace(policy or RelevancePolicy(), source_words=words)
+
     def _answer(self, query: Query, policy: RelevancePolicy | None) -> Answer:
         """`answer` for a question in one part."""
+        policy = self.decision_policy(query, policy)
         searcher = self.searcher()
         try:
             vector = searcher.encode(query)
@@ -134,7 +141,7 @@ class Engine:
         verdict = decide(query, hits, index.document_years, policy, index.subject_terms)
         scorer = lambda hit: searcher.sentence_similarities(hit.row, vector)  # noqa: E731
         if verdict.reason is DeclineReason.NOT_CLOSE:
-            hedged = self._hedged(query, hits, policy or RelevancePolicy(), scorer)
+            hedged = self._hedged(query, hits, policy, scorer)
             if hedged is not None:
                 return hedged
         if verdict.reason is not None:

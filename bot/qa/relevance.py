@@ -45,6 +45,9 @@ class RelevancePolicy:
     # are this much lower (5-fold CV over 0-0.1: 0.03-0.1 alike, answerable 262 vs 259 of 327, out of
     # scope 73/85 unchanged).
     english_dense_shift: float = 0.05
+    # The question's words that name a document by what people call it ("slides", "valgfolderen";
+    # `Engine.decision_policy`): sources, like "ifølge KL", not subject words.
+    source_words: tuple[str, ...] = ()
 
     def for_query(self, query: Query) -> "RelevancePolicy":
         """The thresholds for this question (lowered for an English one)."""
@@ -190,7 +193,8 @@ def _subject_weights(query: Query, terms: SubjectTerms, policy: RelevancePolicy)
     question ("KLs", "Hernings") and the verbs that frame it ("siger", "anbefaler") are no subject words."""
     entities = query.entities
     not_subject = _FRAME_TERMS + analyse(" ".join([*entities.municipalities, *entities.organisations,
-                                             *(word for word in query.words if find_entities(word))]))
+                                             *(word for word in query.words if find_entities(word)),
+                                             *policy.source_words]))
     return terms.weights(query, not_subject, policy.strict)
 
 

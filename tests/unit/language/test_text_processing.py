@@ -5,7 +5,7 @@ import pytest
 
 from bot.documents.chunking import MAX_WORDS, chunk_document
 from bot.documents.cleaning import clean_text
-from bot.documents.corpus import documents_named, list_corpus_files, load_document, load_sources
+from bot.documents.corpus import documents_named, list_corpus_files, load_document, load_sources, words_naming_documents
 from bot.index.bm25 import LexicalIndex
 from bot.language.analysis import analyse, compound_head, content_sentences, content_text, restates_title, title_terms
 from bot.language.entities import find_entities
@@ -236,3 +236,4 @@ def test_a_document_is_named_by_what_people_call_it_in_a_compound_and_without_di
     assert documents_named("Hvad er Herning-modellen?", sources) == frozenset()
     named = {**sources, slides: SourceInfo(slides, "Titel", "DS", called=("  ",))}
     assert documents_named("slides", named) == frozenset()  # a blank name names nothing
+    assert words_naming_documents(("hvad", "står", "i", "valgfolderen", "om", "herning"), sources) == ("valgfolderen",)

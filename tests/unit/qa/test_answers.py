@@ -12,7 +12,7 @@ from bot.language.query import Query
 from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
-from bot.qa.relevance import GUIDANCE_POLICY, decide, names_known
+from bot.qa.relevance import GUIDANCE_POLICY, RelevancePolicy, decide, names_known
 from bot.schema import Chunk, DeclineReason, Hit
 
 
@@ -83,6 +83,13 @@ def test_a_follow_up_prefers_a_sentence_the_answer_before_did_not_show():
         return compose_answer(query, (hit,), scorer=lambda h: sims).text
     assert "Alfa" in answer("") and "Beta" not in answer("")
     assert "Beta" in answer(first) and "Alfa" not in answer(first)
+
+
+def test_the_words_naming_a_document_are_sources_not_subject_words():
+    question = "Hvad står der i valgfolderen om Herning?"
+    assert decide(question, [HERNING]).reason is DeclineReason.NOT_CLOSE  # "valgfolderen" is in no passage
+    named = RelevancePolicy(source_words=("valgfolderen",))
+    assert decide(question, [HERNING], policy=named).answerable
 
 
 def test_the_passage_next_to_the_best_one_can_give_the_figure_asked_for():
