@@ -8,7 +8,7 @@ from bot.language.analysis import analyse
 VIEW_TERMS = frozenset(analyse("siger sagde mener mente anbefaler anbefalede synes foreslår foreslog "
                                "say says said think thinks recommend recommends"))
 # "Hvad skriver / beskriver KL om ...?", "hvad står der om ...?": where the documents say it, not what.
-REPORTING_TERMS = frozenset(analyse("skriver skrev står stod beskriver fortæller"))
+REPORTING_TERMS = frozenset(analyse("skriver skrev står stod beskriver fortæller ifølge"))
 
 
 def asks_a_view(text: str) -> bool:

@@ -30,8 +30,9 @@ EVERYDAY_ZIPF = 3.5
 EVERYDAY_WEIGHT = 0.5
 MIN_COMPOUND_PART = 5  # shorter terms are not looked for inside compounds
 # "få" (get), the most bleached Danish verb, frames a question ("Hvad fik Herning ud af ...?", "Hvad får man?")
-# without being its subject: its forms as users type them, folded.
-FRAME_VERBS = frozenset(fold(word) for word in "få får fik fået faa faar faaet".split())
+# without being its subject, and so does "ske" (happen: "Hvad skete der i Aarhus?" asks about Aarhus): their forms
+# as users type them, folded.
+FRAME_VERBS = frozenset(fold(word) for word in "få får fik fået faa faar faaet ske sker skete sket".split())
 MIN_TYPO_TERM = 5  # shorter terms the corpus lacks are not taken for misspellings of its terms
 
 

@@ -46,9 +46,10 @@ def test_a_misspelt_word_counts_as_the_corpus_word_it_misspells():
     assert terms.coverage("hvad koster restskat?", PASSAGES[0]) < 0.34
 
 
-def test_the_verb_get_frames_a_question_without_being_its_subject():
+def test_the_verbs_get_and_happen_frame_a_question_without_being_its_subject():
     assert "fik" not in TERMS.weights("Hvad fik Herning ud af familien?")
     assert TERMS.weights("hvad har de faaet ud af det") == {} and TERMS.weights("hvad fik de?") == {}
+    assert TERMS.weights("Hvad skete der?") == {} and TERMS.weights("hvad sker der nu") == {}
 
 
 def test_a_view_is_asked_for_by_an_opinion_verb_in_any_tense_or_language():

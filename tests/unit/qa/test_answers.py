@@ -85,6 +85,11 @@ def test_a_follow_up_prefers_a_sentence_the_answer_before_did_not_show():
     assert "Beta" in answer(first) and "Alfa" not in answer(first)
 
 
+def test_what_happened_in_a_place_is_asked_about_the_place():
+    """"Hvad skete der i Aarhus?" has no subject word but its place (it was declined: "skete" is in no passage)."""
+    assert decide("Hvad skete der i Aarhus ifølge DS?", [AARHUS]).answerable
+
+
 def test_the_words_naming_a_document_are_sources_not_subject_words():
     question = "Hvad står der i valgfolderen om Herning?"
     assert decide(question, [HERNING]).reason is DeclineReason.NOT_CLOSE  # "valgfolderen" is in no passage
