@@ -103,17 +103,21 @@ def current_sources(corpus_dir: Path) -> dict[str, SourceInfo]:
     return cached[1]
 
 
+def _called(sources: Mapping[str, SourceInfo]) -> list[tuple[str, str]]:
+    """(file, name folded) for every name a document is called by (`called` in sources.yml; blank ones left out)."""
+    return [(file, folded_text(name)) for file, source in sources.items() for name in source.called if name.strip()]
+
+
 def documents_named(text: str, sources: Mapping[str, SourceInfo]) -> frozenset[str]:
-    """The files a text refers to by what people call them (`called` in sources.yml): "i DS' slides",
-    "valgfolderen", "pressemeddelelsen" (a name inside a compound counts; with or without æ/ø/å)."""
+    """The files a text refers to by what people call them: "i DS' slides", "valgfolderen", "pressemeddelelsen"
+    (a name inside a compound counts; with or without æ/ø/å)."""
     folded = folded_text(text)
-    return frozenset(file for file, source in sources.items()
-                     if any(folded_text(name) in folded for name in source.called if name.strip()))
+    return frozenset(file for file, name in _called(sources) if name in folded)
 
 
 def words_naming_documents(words: Iterable[str], sources: Mapping[str, SourceInfo]) -> tuple[str, ...]:
     """The words that name a document as `documents_named` finds them ("valgfolderen" for the folder)."""
-    names = [folded_text(name) for source in sources.values() for name in source.called if name.strip()]
+    names = [name for _, name in _called(sources)]
     return tuple(word for word in words if any(name in folded_text(word) for name in names))
 
 
