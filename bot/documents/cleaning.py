@@ -9,7 +9,7 @@ SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^\s*[{SUPERSCRIPTS}]+\s*(\S.*)$")
 _FOOTNOTE_MARK = re.compile(rf"[{SUPERSCRIPTS}]+")
 _URL_LINE = re.compile(r"^\s*<?https?://\S+>?\s*$", re.MULTILINE)
-_TOC_LINE = re.compile(r"^.*(?:\.{3,}\s*\d+.*){3,}$", re.MULTILINE)
+TOC_LINE = re.compile(r"^.*(?:\.{3,}\s*\d+.*){3,}$", re.MULTILINE)
 _EMPHASIS = re.compile(r"\*{1,2}([^*]+?)\*{1,2}")
 _PUNCTUATION_ONLY = re.compile(r"^[^\w\n]+$", re.MULTILINE)
 _TRANSCRIPT_MARKER = "Transkript:"
@@ -64,7 +64,7 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = move_footnotes(text)
     text = _URL_LINE.sub("", text)
-    text = _TOC_LINE.sub("", text)
+    text = TOC_LINE.sub("", text)
     text = _FOOTNOTE_MARK.sub("", text)
     text = _EMPHASIS.sub(r"\1", text)
     text = _PUNCTUATION_ONLY.sub("", text)

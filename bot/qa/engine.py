@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+from bot.documents.contents import corpus_missing_sections
 from bot.documents.corpus import current_sources, documents_named, words_naming_documents
 from bot.index.store import LoadedIndex, current_build, load_index
 from bot.language.entities import chunk_places
@@ -19,7 +20,15 @@ from bot.language.query import Query
 from bot.language.question_parts import split_question
 from bot.language.sentences import is_heading
 from bot.qa.compose import MAX_PASSAGES, SentenceScorer, combine, compose_answer, excerpt_sentences
-from bot.qa.declines import EMPTY_TEXT, HEDGE_TEXT, NO_LEGAL_ANSWER_TEXT, NOTHING_MORE_TEXT, decline_text
+from bot.qa.declines import (
+    DECLINE_START,
+    EMPTY_TEXT,
+    HEDGE_TEXT,
+    NO_LEGAL_ANSWER_TEXT,
+    NOTHING_MORE_TEXT,
+    SECTION_MISSING_START,
+    decline_text,
+)
 from bot.qa.relevance import RelevancePolicy, decide
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
 from bot.qa.sentence_ranker import SentenceRanker
@@ -72,6 +81,7 @@ class Engine:
         self.ranker = ranker  # None: the fitted sentence ranker
         self._lock = threading.Lock()
         self._searcher = self._load(settings.index_dir)
+        self._sections: tuple[Path | None, tuple[str, ...]] = (None, ())
 
     def _load(self, index_dir: Path) -> Searcher:
         index = load_index(index_dir)
@@ -122,11 +132,19 @@ class Engine:
                 return combine(answers, query.english)
         return self._answer(query, policy)
 
+    def missing_sections(self) -> tuple[str, ...]:
+        """The sections the indexed documents' contents pages list without their text (read once per index build)."""
+        index = self.index
+        if self._sections[0] != index.path:
+            files = {chunk.file for chunk in index.chunks}
+            self._sections = (index.path, corpus_missing_sections(self.settings.corpus_dir, files))
+        return self._sections[1]
+
     def decision_policy(self, query: Query, policy: RelevancePolicy | None = None) -> RelevancePolicy:
         """`policy` (default: `RelevancePolicy()`) for this question: the words with which it names a document
-        ("i DS' slides") are sources, not subject words."""
+        ("i DS' slides") are sources, not subject words; sections listed without their text are known."""
         words = words_naming_documents(query.words, current_sources(self.settings.corpus_dir))
-        return replace(policy or RelevancePolicy(), source_words=words)
+        return replace(policy or RelevancePolicy(), source_words=words, missing_sections=self.missing_sections())
 
     def _answer(self, query: Query, policy: RelevancePolicy | None) -> Answer:
         """`answer` for a question in one part."""
@@ -148,7 +166,8 @@ class Engine:
             logger.info("Declined %r: %s", query.text, verdict.reason.value)
             if verdict.reason is DeclineReason.LEGAL:
                 return Answer(AnswerKind.NO_ANSWER, NO_LEGAL_ANSWER_TEXT, reason=verdict.reason)
-            return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir)),
+            start = SECTION_MISSING_START if verdict.reason is DeclineReason.SECTION_MISSING else DECLINE_START
+            return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir), start),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
         return compose_answer(query, verdict.hits, scorer, index.subject_terms, self.ranker,
                               adjacent_hits(index, verdict.hits))

@@ -48,6 +48,9 @@ class RelevancePolicy:
     # The question's words that name a document by what people call it ("slides", "valgfolderen";
     # `Engine.decision_policy`): sources, like "ifølge KL", not subject words.
     source_words: tuple[str, ...] = ()
+    # Sections the documents' contents pages list but whose text the corpus lacks (`bot.documents.contents`):
+    # a question about one is declined unless a kept passage covers its title too.
+    missing_sections: tuple[str, ...] = ()
 
     def for_query(self, query: Query) -> "RelevancePolicy":
         """The thresholds for this question (lowered for an English one)."""
@@ -180,6 +183,18 @@ def names_quoted(query: Query, hits: tuple[Hit, ...]) -> bool:
     return True
 
 
+def asks_missing_section(query: Query, hits: tuple[Hit, ...], sections: tuple[str, ...]) -> bool:
+    """The question names every word of a section title that only a contents page lists ("Hvad skriver KL om
+    unge sårbare mødre?"), and no kept passage has all of them: the passages found speak of something else."""
+    asked = set(query.terms)
+    for title in sections:
+        wanted = set(analyse(title))
+        if len(wanted) >= 2 and all(contains_term(term, asked) for term in wanted) and not any(
+                all(contains_term(term, set(analyse(hit.chunk.text))) for term in wanted) for hit in hits):
+            return True
+    return False
+
+
 def names_asked_municipalities(query: Query, hits: tuple[Hit, ...]) -> bool:
     """When the question asks which municipalities ("Hvilke kommuner fik penge fra puljen?"), the
     passages name at least two (passages saying "i omegnen af 25 kommuner" do not answer it)."""
@@ -256,6 +271,8 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     if not kept:
         return Verdict(False, DeclineReason.NOT_CLOSE)
     answering = tuple(kept)
+    if asks_missing_section(query, answering, policy.missing_sections):
+        return Verdict(False, DeclineReason.SECTION_MISSING)
     if policy.names and not names_known(query, answering, terms):
         return Verdict(False, DeclineReason.UNKNOWN_NAME)
     if not names_quoted(query, answering):

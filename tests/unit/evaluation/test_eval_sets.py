@@ -40,9 +40,10 @@ PERSONAS = {"candidate", "pedagogue", "consultant", "other"}
 TURN_KINDS = {"factual", "guidance", "source", "decline", "smalltalk", "emergency"}
 REQUIRED = ("id", "question", "kind", "persona", "gold_facts", "gold_sources", "gold_passage")
 # The tuning set holds its own questions (t, c) and those of the retired lockboxes (L, LC ... Y, YC).
-ID_PATTERNS = {"extra": r"x\d{3}", "tuning": r"t\d{3}|L\d{3}|M\d{3}|N\d{3}|P\d{3}|Q\d{3}|R\d{3}|S\d{3}|U\d{3}|V\d{3}|W\d{3}|Y\d{3}",
+RETIRED_LOCKBOXES = "LMNPQRSUVWY"  # the letters of the lockboxes that joined the tuning set
+ID_PATTERNS = {"extra": r"x\d{3}", "tuning": "|".join([r"t\d{3}", *(rf"{letter}\d{{3}}" for letter in RETIRED_LOCKBOXES)]),
                "lockbox": r"Z\d{3}"}
-CONV_ID_PATTERNS = {"tuning": r"c\d{3}|LC\d{2}|MC\d{2}|NC\d{2}|PC\d{2}|QC\d{2}|RC\d{2}|SC\d{2}|UC\d{2}|VC\d{2}|WC\d{2}|YC\d{2}",
+CONV_ID_PATTERNS = {"tuning": "|".join([r"c\d{3}", *(rf"{letter}C\d{{2}}" for letter in RETIRED_LOCKBOXES)]),
                     "lockbox": r"ZC\d{2}"}
 MIN_COUNTS = {"tuning": 300, "lockbox": 90}
 MIN_CONVERSATIONS = {"tuning": 60, "lockbox": 20}

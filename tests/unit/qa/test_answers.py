@@ -414,3 +414,13 @@ def test_a_heading_quoted_with_its_neighbours_stands_on_a_line_of_its_own():
     hit = Hit(chunk, score=0.9, dense=0.9, rank=1, row=1)
     answer = compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,), lambda h: np.array([0.8, 0.9, 0.85]))
     assert "bekymringen.\nDialogbaseret underretning\nForældrene deltager" in answer.text
+
+
+def test_a_missing_section_is_declined_unless_a_passage_covers_its_title():
+    sections = ("Unge sårbare mødre",)
+    policy = RelevancePolicy(min_dense=0.0, min_term_coverage=0.0, missing_sections=sections)
+    question = "Hvad står der om unge sårbare mødre?"
+    assert decide(question, [HERNING], policy=policy).reason is DeclineReason.SECTION_MISSING
+    mothers = _hit("Unge mødre, der er sårbare, får tilbud om et forløb hos sundhedsplejen.", "kl.txt")
+    assert decide(question, [mothers], policy=policy).answerable
+    assert decide(question, [HERNING], policy=replace(policy, missing_sections=())).answerable

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.dialogue.followup import Context
 from bot.dialogue.reply import _out_of_scope_unfounded, reply_to
 from bot.language.query import Query
-from bot.qa.declines import HEDGE_TEXT
+from bot.qa.declines import HEDGE_TEXT, SECTION_MISSING_START
 from bot.qa.engine import Engine
 from bot.qa.relevance import STRICT_POLICY, RelevancePolicy
 from bot.schema import AnswerKind, DeclineReason
@@ -76,3 +76,13 @@ def test_more_says_only_what_was_not_shown_and_stays_with_the_place_asked_about(
     assert {source.file for source in more.sources} == {"skolesocialraadgivere.txt"}
     elsewhere = engine.elaborate("Hvad gør socialrådgiverne på skolerne i Aarhus?", ["skolesocialraadgivere.txt"], [shown])
     assert elsewhere.kind is AnswerKind.NO_ANSWER and elsewhere.reason is DeclineReason.NOTHING_MORE
+
+
+def test_a_section_only_the_contents_page_lists_is_declined_as_such(fixture_index: Path, embedder):
+    engine = _engine(fixture_index, embedder)
+    anything_close = RelevancePolicy(min_dense=0.0, min_term_coverage=0.0)
+    declined = engine.answer("Hvad står der om lektiecafé for tosprogede elever?", anything_close)
+    assert declined.kind is AnswerKind.NO_ANSWER and declined.reason is DeclineReason.SECTION_MISSING
+    assert declined.text.startswith(SECTION_MISSING_START)
+    # Part of the title only: the passages may answer it.
+    assert engine.answer("Hvad står der om tosprogede elever?", anything_close).kind is AnswerKind.ANSWER
