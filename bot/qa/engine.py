@@ -29,7 +29,7 @@ from bot.qa.declines import (
     SECTION_MISSING_START,
     decline_text,
 )
-from bot.qa.relevance import RelevancePolicy, decide
+from bot.qa.relevance import RelevancePolicy, decide, quotable
 from bot.qa.search import EmptyQuery, QueryEncoder, Searcher
 from bot.qa.sentence_ranker import SentenceRanker
 from bot.schema import Answer, AnswerKind, DeclineReason, Hit
@@ -169,7 +169,8 @@ class Engine:
             start = SECTION_MISSING_START if verdict.reason is DeclineReason.SECTION_MISSING else DECLINE_START
             return Answer(AnswerKind.NO_ANSWER, decline_text(current_sources(self.settings.corpus_dir), start),
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
-        return compose_answer(query, verdict.hits, scorer, index.subject_terms, self.ranker,
+        pool = quotable(query, hits, verdict, index.document_years, policy, index.subject_terms)
+        return compose_answer(query, pool, scorer, index.subject_terms, self.ranker,
                               adjacent_hits(index, verdict.hits))
 
     def _hedged(self, query: Query, hits: list[Hit], policy: RelevancePolicy, scorer: SentenceScorer) -> Answer | None:

