@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.documents.contents import file_missing_sections
 from bot.documents.corpus import SOURCES_FILE, CorpusFile, list_corpus_files, load_sources, unsupported_files
 from bot.documents.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_text
 from bot.index.ingest import duplicate_warnings
@@ -77,6 +78,28 @@ def _why_unreadable(corpus_file: CorpusFile) -> str:
     return _unreadable_cache[key]
 
 
+_sections_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+MAX_SECTIONS_NAMED = 3  # a warning names this many of a document's missing sections
+
+
+def _missing_sections(corpus_file: CorpusFile) -> tuple[str, ...]:
+    """The sections the file's contents page lists without their text, cached by content."""
+    key = (corpus_file.path.name, corpus_file.sha256)
+    if key not in _sections_cache:
+        _sections_cache[key] = file_missing_sections(corpus_file.path)
+    return _sections_cache[key]
+
+
+def _sections_warning(sections: tuple[str, ...]) -> list[str]:
+    """The warning that the bot declines questions about sections it has only the titles of."""
+    if not sections:
+        return []
+    named = ", ".join(f"«{title}»" for title in sections[:MAX_SECTIONS_NAMED])
+    more = f" og {len(sections) - MAX_SECTIONS_NAMED} flere" if len(sections) > MAX_SECTIONS_NAMED else ""
+    return [f"indholdsfortegnelsen nævner {len(sections)} afsnit, hvis tekst ikke er i filen ({named}{more}): "
+            "botten afviser spørgsmål om dem, indtil teksten bliver tilføjet"]
+
+
 def _shared_passages(chunks: list[Chunk]) -> dict[str, dict[str, int]]:
     """For each file, the other files holding identical passages (same words), with how many."""
     owners: dict[str, set[str]] = defaultdict(set)
@@ -96,6 +119,7 @@ def _warnings(corpus_file: CorpusFile, has_metadata: bool, passages: int, same_b
     if passages == 0 and not duplicate:
         reason = _why_unreadable(corpus_file)
         notes.append(reason if reason else "ikke i indekset endnu: opdater indekset")
+    notes += _sections_warning(_missing_sections(corpus_file))
     notes += [duplicate] if duplicate else []
     notes += [f"samme filindhold som {other}" for other in same_bytes if other not in duplicate]
     if not duplicate:

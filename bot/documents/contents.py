@@ -39,14 +39,16 @@ def missing_sections(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(title for title in listed_sections(text) if _collapsed(title) not in body))
 
 
+def file_missing_sections(path: Path) -> tuple[str, ...]:
+    """`missing_sections` of a corpus file (none when it cannot be read)."""
+    try:
+        return missing_sections(read_text(path))
+    except UnreadableDocument:
+        return ()
+
+
 def corpus_missing_sections(corpus_dir: Path, files: Iterable[str]) -> tuple[str, ...]:
-    """`missing_sections` of the named corpus files (those that cannot be read have none)."""
+    """`missing_sections` of the named corpus files."""
     wanted = set(files)
-    titles: list[str] = []
-    for corpus_file in list_corpus_files(corpus_dir):
-        if corpus_file.path.name in wanted:
-            try:
-                titles += missing_sections(read_text(corpus_file.path))
-            except UnreadableDocument:
-                continue
-    return tuple(titles)
+    return tuple(title for corpus_file in list_corpus_files(corpus_dir) if corpus_file.path.name in wanted
+                 for title in file_missing_sections(corpus_file.path))

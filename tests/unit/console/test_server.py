@@ -3,6 +3,7 @@ uvicorn on a free loopback port (no bot needed: these pages load no model)."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import threading
@@ -178,3 +179,12 @@ def test_a_tried_question_is_kept_as_an_example_of_a_documents_passage(console: 
     assert status["state"] == "done", status
     bank = load_index(console_folder / "index").examples
     assert bank.questions == (form["question"],)  # the re-index embedded it
+
+
+def test_the_documents_page_warns_of_sections_listed_without_their_text(console: str) -> None:
+    session, _ = logged_in(console)
+    page = html.unescape(session.get(f"{console}/documents").text)
+    warning = re.search(r"indholdsfortegnelsen nævner (\d+) afsnit, hvis tekst ikke er i filen \(([^)]*)\)", page)
+    assert warning is not None and warning.group(1) == "2"
+    assert warning.group(2) == "«Lektiecafé for tosprogede elever», «Forældremøder i udskolingen»"
+    assert page.count("indholdsfortegnelsen nævner") == 1  # the other fixture documents list no contents
