@@ -16,7 +16,7 @@ from bot.dialogue.guidance import GUIDE_BUTTON, GUIDE_OFFER, GUIDE_START_PAYLOAD
 from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.suggestions import as_buttons, suggest
-from bot.documents.corpus import current_sources
+from bot.documents.corpus import current_sources, documents_named
 from bot.language.framing import asks_a_view
 from bot.language.query import Query
 from bot.qa.engine import Engine
@@ -74,6 +74,8 @@ def reply_to(engine: Engine, message: str, intent: str | None = None, context: C
     """
     own = Query.parse(message)
     vocabulary = engine.index.subject_terms.document_frequency
+    if context is not None:
+        context = context.turned_to(documents_named(message, current_sources(engine.settings.corpus_dir)))
     query = in_context(own, context, vocabulary, names_another=intent == FOLLOWUP_INTENT)
     if intent == OUT_OF_SCOPE_INTENT and _out_of_scope_unfounded(own, query, vocabulary):
         intent = None

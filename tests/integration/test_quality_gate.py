@@ -20,18 +20,17 @@ pytestmark = pytest.mark.servers
 EVAL = ROOT / "tests" / "eval"
 SINGLE_SETS = [EVAL / "tuning" / "questions.jsonl", EVAL / "dev.jsonl", EVAL / "extra.jsonl"]
 CONVERSATION_SETS = [EVAL / "tuning" / "conversations.jsonl", EVAL / "conversations-dev.jsonl"]
-# Measured 2026-12-02 (eleventh session, after the ninth and tenth lockboxes joined the tuning folds) through REST
-# (docs/benchmarks.md, "Eleventh session"): overall 0.857, answerable 0.870 (916/1053), out of scope declined 0.747
-# (213/285), emergency 74/74; turns 0.832 (643/773, 274 conversations), follow-ups 0.832. These include the example
+# Measured 2026-12-02 (twelfth session, after the eleventh lockbox joined the tuning folds) through REST
+# (docs/benchmarks.md, "Twelfth session"): overall 0.871, answerable 0.884 (996/1126), out of scope declined 0.770
+# (235/305), emergency 79/79; turns 0.837 (699/835, 294 conversations), follow-ups 0.836. These include the example
 # questions (corpus/examples.jsonl) written from these very questions, which the running bot uses: a regression guard,
 # not a measure (cross-validated numbers: `make folds`, which hides each fold's own examples). Floors about three points
-# under (the CI trains its own NLU model, which moves a few items); the lower out-of-scope and overall floors follow
-# the two joined lockboxes, whose near misses are harder than the earlier sets', not a change of the bot.
-FLOOR_OVERALL = 0.83
-FLOOR_ANSWERABLE = 0.84
-FLOOR_OUT_OF_SCOPE = 0.72
-FLOOR_TURNS = 0.80
-FLOOR_FOLLOWUPS = 0.80
+# under (the CI trains its own NLU model, which moves a few items).
+FLOOR_OVERALL = 0.84
+FLOOR_ANSWERABLE = 0.85
+FLOOR_OUT_OF_SCOPE = 0.74
+FLOOR_TURNS = 0.81
+FLOOR_FOLLOWUPS = 0.81
 
 
 def test_single_questions_stay_above_their_floors(running_bot):

@@ -135,3 +135,12 @@ def test_a_follow_up_read_in_context_knows_what_the_answer_before_showed():
     vocabulary = frozenset(analyse("tættere familien aarhus projekt familier dagtilbudssocialrådgiver praksis"))
     assert in_context(Query.parse("siden hvornår?"), shown, vocabulary).shown == "Et projekt i Aarhus. For 580 familier."
     assert in_context(Query.parse("Hvad laver en dagtilbudssocialrådgiver i praksis?"), shown, vocabulary).shown == ""
+
+
+def test_a_message_naming_another_document_prefers_it_over_the_answers():
+    context = Context("Hvad siger KL om forebyggelse?", ("002_kl.txt",), ("KL anbefaler ...",))
+    assert context.turned_to(frozenset({"000_slides.txt"})).files == ("000_slides.txt",)
+    assert context.turned_to(frozenset({"000_slides.txt"})).question == context.question
+    # Naming one of the answer's documents, or none, keeps the context as it is.
+    assert context.turned_to(frozenset({"002_kl.txt", "000_slides.txt"})) is context
+    assert context.turned_to(frozenset()) is context
