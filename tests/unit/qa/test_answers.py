@@ -435,3 +435,10 @@ def test_an_answer_may_quote_hits_that_pass_every_check_but_closeness():
     assert verdict.hits == (HERNING,)
     # The Aarhus passage fails the place check, so only the far Herning passage joins, after the kept one.
     assert quotable(question, hits, verdict) == (HERNING, far)
+
+
+def test_a_common_danish_word_written_as_a_name_need_not_be_the_documents():
+    terms = SubjectTerms.from_texts([HERNING.chunk.text, AARHUS.chunk.text])
+    assert names_known(Query.parse("Kan Folketinget pålægge kommunerne at investere som Herning?"), (HERNING,), terms)
+    assert not names_known(Query.parse("Hvad mener BUPL om investeringen i Herning?"), (HERNING,), terms)
+    assert not names_known(Query.parse("Hvad siger Sundhedsstyrelsen om Herning?"), (HERNING,), terms)
