@@ -147,11 +147,20 @@ _DRIVING = (r"\b(?:kør|køre|kører|bil|bilen|cykel|cyklen|cykle|drive|driving|
             r"have \w+ med|udlevere|gå med (?:ham|hende|barnet|babyen)|tabt (?:sin|sit|babyen|barnet))\b")
 # A child out alone or thrown out where it is dangerous: at night, by a road, in the cold.
 _OUT_ALONE = (r"\b(?:alene|smidt (?:\w+ ){0,3}ud|sat (?:\w+ ){0,3}ud|alone|by (?:him|her)self|thrown out|kicked out|wandering|"
+              r"on (?:his|her|their) own|på egen hånd|slipped out|smuttet ud|stukket af|løbet ud af|"
               r"locked out|ikke må komme ind|åbner ikke døren|står (?:udenfor|uden for)|barfodet|barefoot|"
               r"i bare (?:sokker|tæer|t-shirt))\b")
 _DANGEROUS_PLACE = (r"\b(?:\w*motorvej\w*|om natten|midt om natten|(?:på|ved|langs) (?:gaden|vejen)|frost\w*|kulde\w*|"
                     r"sne|sneen|snow|minus \w+ grader|all ni(?:ght|te)|"
-                    r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold)\b")
+                    r"highway|motorway|(?:on|in|by) the (?:street|road)|at night|in the cold|"
+                    r"havnekant\w*|kajkant\w*|(?:ved|langs|på) (?:havnen|kajen|vandet|søen|åen|kanalen)|vandkant\w*|"
+                    r"harbou?r|quay|(?:water|lake|river|canal)(?: ?s)? edge|"
+                    r"(?:by|along|near) the (?:water|lake|river|canal|pool))\b")
+# Gone under in water and not come up ("gå til bunds i sagen" alone is thorough work, not drowning).
+_GONE_UNDER = (r"(?:gået|gik|er gaaet) til bunds|ikke (?:kommet|dukket) op (?:igen|til overfladen)|\bwent under\b|"
+               r"\b(?:hasn ?t|has not|didn ?t|did not) (?:come|came) (?:back )?up\b")
+_WATER = (r"\b(?:vand\w*|svømme\w*|sø|søen|havnen|havet|åen|poolen|badekar\w*|bassin\w*|water|pool|lake|sea|river|"
+          r"swimming|bath\w*)\b")
 # Violence heard or seen while it happens.
 _VIOLENCE = r"\b(?:slå|slår|slås|slag|sparker|råber|smadre|smadrer|hitting|beating|screaming|smashing)\b"
 _HAPPENING = (r"\b(?:lige nu|i dette øjeblik|skriger|skrige|græde|græder|right now|det sker nu|foregår nu|er ved at|"
@@ -164,7 +173,7 @@ def fold_pattern(pattern: str) -> str:
 
 
 # Pairs of signs that are a danger sign together.
-_TOGETHER = ((_INTOXICATED, _DRIVING), (_VIOLENCE, _HAPPENING), (_OUT_ALONE, _DANGEROUS_PLACE))
+_TOGETHER = ((_INTOXICATED, _DRIVING), (_VIOLENCE, _HAPPENING), (_OUT_ALONE, _DANGEROUS_PLACE), (_GONE_UNDER, _WATER))
 
 
 @lru_cache(maxsize=1)

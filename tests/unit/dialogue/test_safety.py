@@ -219,6 +219,14 @@ DANGER = [
     "a toddler is lying face down in the paddling pool",
     "the little one chokes on a grape and goes quiet",
     "my son swallowed dishwasher cleaner from under the sink",
+    # Gone under in water, and a small child alone by the water.
+    "en dreng er gået til bunds i søen ved lejrskolen",
+    "hun sprang i vandet fra broen og er ikke dukket op igen",
+    "my daughter went under at the swimming pool and we can't see her",
+    "he jumped into the lake and hasn't come back up",
+    "a toddler is wandering along the canal on her own",
+    "en treårig er smuttet ud af porten og går langs havnen",
+    "vores dreng er stukket af og står helt alene ved vandkanten",
 ]
 SAFE = [
     "Hvad investerede Herning, og hvad fik de igen?",
@@ -253,6 +261,10 @@ SAFE = [
     "Hvilke piller mod hovedpine kan man give en voksen?",
     "Er der røg i køkkenet, når man steger bøffer?",
     "Hvad slår KL et slag for i udspillet?",
+    "Er kommunen gået til bunds i sagerne om anbringelser?",
+    "Anbringelserne er ikke kommet op igen efter omlægningen: hvorfor?",
+    "Hvordan arbejder Aarhus med familier ved havnen?",
+    "Hvad gør kommunerne på egen hånd for at komme tidligere ind?",
 ]
 
 
