@@ -60,7 +60,6 @@ class Context:
         cited = answer.sources if answer and answer.kind in (AnswerKind.ANSWER, AnswerKind.GUIDANCE) else []
         return cls(question, tuple(dict.fromkeys(s.file for s in cited)), tuple(s.passage for s in cited))
 
-
     def turned_to(self, named: frozenset[str]) -> "Context":
         """The context for a message that names documents (`documents_named`, "og DS' slides – ...?"): when it
         names none the answer cited, the documents it names are the ones to prefer (5-fold CV: follow-up turns

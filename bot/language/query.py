@@ -23,7 +23,7 @@ _ASKED_SHAPES = [
     (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|besparel\w*|penge|"
                 r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*|økonomi\w*)\b", re.I), _NUMBER),
     (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
-    (re.compile(r"\b(kontakt\w*|telefon\w*|\w*nummer|mail|e-mail|\w*adresse|ringe|fat i|contact|phone|call|"
+    (re.compile(r"\b(kontakt\w*|telefon\w*|\w*nummer|mail|\w*adresse|ringe|fat i|contact|phone|call|"
                 r"reach|e-?mail|address)\b", re.I),
      re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|\b\d{4} [A-ZÆØÅ][a-zæøå]+")),
     (re.compile(r"\b(hvornår|when|dato|date|hvilket år|what year)\b", re.I),

@@ -192,12 +192,12 @@ def asks_missing_section(query: Query, hits: tuple[Hit, ...], sections: tuple[st
     """The question names every word of a section title that only a contents page lists ("Hvad skriver KL om
     unge sårbare mødre?"), and no kept passage has all of them: the passages found speak of something else."""
     asked = set(query.terms)
-    for title in sections:
-        wanted = set(analyse(title))
-        if len(wanted) >= 2 and all(contains_term(term, asked) for term in wanted) and not any(
-                all(contains_term(term, set(analyse(hit.chunk.text))) for term in wanted) for hit in hits):
-            return True
-    return False
+    titles = [wanted for wanted in (set(analyse(title)) for title in sections)
+              if len(wanted) >= 2 and all(contains_term(term, asked) for term in wanted)]
+    if not titles:
+        return False
+    passages = [set(analyse(hit.chunk.text)) for hit in hits]
+    return any(not any(all(contains_term(term, terms) for term in wanted) for terms in passages) for wanted in titles)
 
 
 def names_asked_municipalities(query: Query, hits: tuple[Hit, ...]) -> bool:
