@@ -22,7 +22,7 @@ from wordfreq import zipf_frequency
 
 from bot.language.analysis import analyse
 from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
-from bot.language.framing import REPORTING_TERMS, VIEW_TERMS
+from bot.language.framing import DOCUMENT_PART_TERMS, REPORTING_TERMS, VIEW_TERMS
 from bot.language.query import Query
 from bot.language.subject_terms import SubjectTerms, contains_term, covered
 from bot.schema import DeclineReason, Hit
@@ -87,7 +87,7 @@ _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner
 _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)(?:\s*[-–]\s*((?:19|20)\d\d))?\b")
 # "Hvad siger / mener / anbefaler KL om hjemmeplejen?" asks for the documents' view of a subject: the
 # verb matches passages on any subject, so only the subject's words must be found.
-_FRAME_TERMS = sorted(VIEW_TERMS | REPORTING_TERMS)
+_FRAME_TERMS = sorted(VIEW_TERMS | REPORTING_TERMS | DOCUMENT_PART_TERMS)
 # A name the question quotes ("politikken 'Sund opvækst'"); apostrophes inside words ("KL's") are not quotes.
 _QUOTED = re.compile(r"(?:^|(?<=[\s(]))['\"»“‘]([^'\"»«“”‘’]{2,80})['\"«”’](?=[\s.,;:!?)]|$)")
 

@@ -379,6 +379,15 @@ def test_a_verb_framing_the_question_is_no_subject_word():
     assert decide("Hvad anbefaler KL om virksomme metoder?", [kl]).answerable
 
 
+def test_the_part_of_a_document_a_question_names_is_no_subject_word():
+    kl = _hit("Forord. KL ønsker et fokusskifte i socialpolitikken med tidlige indsatser.", "kl.txt", dense=0.82)
+    other = _hit("Afsnittet handler om frivillige i ældreplejen. Overskriften er Frivillighed.", "other.txt", rank=2)
+    terms = SubjectTerms.from_texts([kl.chunk.text, other.chunk.text, HERNING.chunk.text, AARHUS.chunk.text])
+    # "afsnittet" and "overskriften" are rare in the corpus: as subject words they would outweigh "fokusskifte"
+    assert decide("Hvad står der om fokusskifte under overskriften i afsnittet?", [kl], terms=terms).answerable
+    assert not decide("Hvad står der om hjemmeplejen i afsnittet?", [kl], terms=terms).answerable
+
+
 def test_a_region_asked_about_must_be_one_the_passage_speaks_of():
     assert not decide("Hvad har Region Midtjylland investeret i tidlig indsats?", [HERNING]).answerable
     region = _hit("Region Midtjylland har investeret 3 mio. kr. i tidlig indsats i Herning.", "region.txt")
