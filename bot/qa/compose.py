@@ -89,10 +89,12 @@ def _said_elsewhere(candidate: _Candidate, used: list[_Candidate]) -> set[str]:
 
 def _joined(sentences: list[str]) -> str:
     """Sentences as one excerpt; list items and headings stay on lines of their own (a heading run into
-    the sentence before reads as its end: "... beskrivelse af bekymringen Dialogbaseret underretning")."""
+    the sentence before reads as its end: "... beskrivelse af bekymringen Dialogbaseret underretning"), and
+    so does what follows a list item (run into the item, "Oplevelsen er, at:" would read as part of it)."""
     text, previous = "", ""
     for sentence in sentences:
-        own_line = sentence.startswith(LIST_ITEM_MARKERS) or is_heading(sentence) or text.endswith(":") or is_heading(previous)
+        own_line = (sentence.startswith(LIST_ITEM_MARKERS) or is_heading(sentence) or text.endswith(":")
+                    or is_heading(previous) or previous.startswith(LIST_ITEM_MARKERS))
         separator = "\n" if own_line else " "
         text = f"{text}{separator}{sentence}" if text else sentence
         previous = sentence

@@ -425,6 +425,17 @@ def test_a_heading_quoted_with_its_neighbours_stands_on_a_line_of_its_own():
     assert "bekymringen.\nDialogbaseret underretning\nForældrene deltager" in answer.text
 
 
+def test_what_follows_a_list_item_starts_a_line_of_its_own():
+    sentences = ("- Bygger på en anerkendende tilgang, hvor der spørges ind til barnets mistrivsel, fremfor at fortolke "
+                 "på andres beskrivelse af bekymringen", "Oplevelsen er, at:",
+                 "- underretningen skaber en smidigere sagsgang")
+    chunk = Chunk(chunk_id="vive.txt#1", file="vive.txt", title="Titel", publisher="VIVE", year=2021, url="",
+                  position=1, text="\n".join(sentences), sentences=sentences)
+    hit = Hit(chunk, score=0.9, dense=0.9, rank=1, row=1)
+    answer = compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,), lambda h: np.array([0.9, 0.8, 0.85]))
+    assert "bekymringen\nOplevelsen er, at:\n- underretningen" in answer.text
+
+
 def test_a_missing_section_is_declined_unless_a_passage_covers_its_title():
     sections = ("Unge sårbare mødre",)
     policy = RelevancePolicy(min_dense=0.0, min_term_coverage=0.0, missing_sections=sections)
