@@ -415,25 +415,26 @@ def test_the_question_before_asked_again_about_another_place_is_answered_by_that
     assert decide(elsewhere, [AARHUS], terms=terms).reason is DeclineReason.PLACE_OR_YEAR
 
 
-def test_a_heading_quoted_with_its_neighbours_stands_on_a_line_of_its_own():
-    sentences = ("Underretninger bygger ofte på andres beskrivelse af bekymringen.", "Dialogbaseret underretning",
-                 "Forældrene deltager i et møde om underretningen.")
+def _excerpt_of_lines(sentences: tuple[str, ...], similarities: list[float]) -> str:
+    """The answer to a question on dialogue-based notifications from one passage of these lines (slide text)."""
     chunk = Chunk(chunk_id="vive.txt#1", file="vive.txt", title="Titel", publisher="VIVE", year=2021, url="",
                   position=1, text="\n".join(sentences), sentences=sentences)
     hit = Hit(chunk, score=0.9, dense=0.9, rank=1, row=1)
-    answer = compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,), lambda h: np.array([0.8, 0.9, 0.85]))
-    assert "bekymringen.\nDialogbaseret underretning\nForældrene deltager" in answer.text
+    return compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,),
+                          lambda h: np.array(similarities)).text
+
+
+def test_a_heading_quoted_with_its_neighbours_stands_on_a_line_of_its_own():
+    sentences = ("Underretninger bygger ofte på andres beskrivelse af bekymringen.", "Dialogbaseret underretning",
+                 "Forældrene deltager i et møde om underretningen.")
+    assert "bekymringen.\nDialogbaseret underretning\nForældrene deltager" in _excerpt_of_lines(sentences, [0.8, 0.9, 0.85])
 
 
 def test_what_follows_a_list_item_starts_a_line_of_its_own():
     sentences = ("- Bygger på en anerkendende tilgang, hvor der spørges ind til barnets mistrivsel, fremfor at fortolke "
                  "på andres beskrivelse af bekymringen", "Oplevelsen er, at:",
                  "- underretningen skaber en smidigere sagsgang")
-    chunk = Chunk(chunk_id="vive.txt#1", file="vive.txt", title="Titel", publisher="VIVE", year=2021, url="",
-                  position=1, text="\n".join(sentences), sentences=sentences)
-    hit = Hit(chunk, score=0.9, dense=0.9, rank=1, row=1)
-    answer = compose_answer("Hvordan foregår en dialogbaseret underretning?", (hit,), lambda h: np.array([0.9, 0.8, 0.85]))
-    assert "bekymringen\nOplevelsen er, at:\n- underretningen" in answer.text
+    assert "bekymringen\nOplevelsen er, at:\n- underretningen" in _excerpt_of_lines(sentences, [0.9, 0.8, 0.85])
 
 
 def test_a_missing_section_is_declined_unless_a_passage_covers_its_title():
