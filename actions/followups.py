@@ -14,7 +14,7 @@ from actions.answer_question import answer_latest_message, last_answer, last_ans
 from actions.contract import send
 from actions.runtime import engine
 from bot.dialogue.followup import Context
-from bot.dialogue.source_request import ASKING_FOR_THE_SOURCE, asks_for_the_source, names_something
+from bot.dialogue.source_request import ASKING_FOR_THE_SOURCE, asks_for_the_source, asks_what_it_says, names_something
 from bot.language.analysis import analyse
 from bot.qa.compose import shorten
 from bot.schema import Answer, AnswerKind
@@ -30,8 +30,10 @@ class ActionAnswerSource(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         last = last_answer(tracker)
-        # "er 97% fra Herning eller Odense?", "hvem skrev forordet?": a question in its own right.
-        if last is None or names_something(latest_text(tracker), ASKING_FOR_THE_SOURCE):
+        # "er 97% fra Herning eller Odense?", "hvem skrev forordet?", "hvad skal der stå i den?": a question in its
+        # own right.
+        text = latest_text(tracker)
+        if last is None or names_something(text, ASKING_FOR_THE_SOURCE) or asks_what_it_says(text):
             return answer_latest_message(dispatcher, tracker)
         send_sources(dispatcher, last)
         return []

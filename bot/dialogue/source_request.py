@@ -20,6 +20,12 @@ ASKING_FOR_THE_SOURCE = frozenset(analyse(
 _SOURCE_MARKERS = frozenset(analyse(
     "står bag skrevet skrev skriver lavet lavede udgivet udgav udgiver fra kilde kilden kilder forfatter afsender "
     "udsendt udsendte wrote written from source sources author publisher published behind"))
+# "står" with "hvad" and without "hvor" or another word about the source asks what a text says or should say
+# ("hvad skal der stå i den?" after guidance on a notification), not where ("hvor står det?", "hvem står bag?",
+# "hvilken rapport står det i?").
+_STANDS = frozenset(analyse("står stå"))
+_WHAT = frozenset({"hvad", "what"})
+_WHERE = frozenset({"hvor", "where"})
 
 
 def names_something(message: str, asking: frozenset[str]) -> bool:
@@ -28,7 +34,17 @@ def names_something(message: str, asking: frozenset[str]) -> bool:
     return any(term not in asking for term in analyse(message))
 
 
+def asks_what_it_says(message: str) -> bool:
+    """Whether the message asks what a text says or should say ("hvad skal der stå i den?", "hvad står der?"),
+    not where the answer comes from ("hvor står det?", "hvem står bag?")."""
+    terms = set(analyse(message))
+    words = set(message.lower().replace("?", " ").split())
+    return (bool(terms & _STANDS) and not terms & (_SOURCE_MARKERS - _STANDS) and bool(words & _WHAT)
+            and not words & _WHERE)
+
+
 def asks_for_the_source(message: str) -> bool:
     """Whether the message asks only where the last answer comes from, whatever intent NLU gave it."""
     terms = set(analyse(message))
-    return bool(terms & _SOURCE_MARKERS) and terms <= ASKING_FOR_THE_SOURCE  # names nothing else
+    return (bool(terms & _SOURCE_MARKERS) and terms <= ASKING_FOR_THE_SOURCE  # names nothing else
+            and not asks_what_it_says(message))

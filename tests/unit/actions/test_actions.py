@@ -194,6 +194,24 @@ def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_
     assert not text.startswith("Svaret kommer fra:") and "Forord" in text  # the foreword itself, as a question
 
 
+def test_what_a_notification_should_say_is_answered_not_taken_for_a_source_question(actions):
+    from actions import followups
+    from bot.dialogue.reply import reply_to
+
+    question = "Jeg er pædagog og bekymret for en dreng. Hvordan skriver jeg en underretning?"
+    answer = reply_to(followups.engine(), question, "notification_help").answer
+    slots = {"last_question": question, "last_answer": answer.payload()}
+    # NLU is sure this is a source question ("står"), but without "hvor" or "bag" it asks what the text should say.
+    content = CollectingDispatcher()
+    followups.ActionAnswerSource().run(content, _tracker("hvad skal der stå i den?", "ask_answer_source", 0.97, slots),
+                                       {})
+    assert not content.messages[0]["text"].startswith("Svaret kommer fra:")
+    assert "underretning" in content.messages[0]["text"].lower()
+    where = CollectingDispatcher()
+    followups.ActionAnswerSource().run(where, _tracker("hvor står det?", "ask_answer_source", 0.97, slots), {})
+    assert where.messages[0]["text"].startswith("Svaret kommer fra:")
+
+
 def test_after_a_decline_the_source_and_more_are_about_the_last_answer_the_user_was_shown(actions):
     from actions import followups
     from bot.dialogue.reply import reply_to
