@@ -110,11 +110,12 @@ def collect(engine: Engine, items: list[dict[str, Any]]) -> Rows:
         hits = searcher.search_vector(query, vector, engine.settings.top_k)
         verdict = decide(query, hits, index.document_years, None, index.subject_terms)
         weights = index.subject_terms.weights(query)
+        support = searcher.example_support(query, vector)
         for hit in verdict.hits[:MAX_PASSAGES]:
             sentences = list(hit.chunk.sentences) or split_sentences(hit.chunk.text)
             common = title_terms(hit.chunk.title, hit.chunk.publisher)
             similarities = searcher.sentence_similarities(hit.row, vector)
-            rows.features.append(sentence_features(query, sentences, similarities, hit, common, weights))
+            rows.features.append(sentence_features(query, sentences, similarities, hit, common, weights, support(hit)))
             rows.labels.append(np.array([_holds_fact(item, hit.chunk.file, s) for s in sentences], dtype=np.int8))
             rows.folds.append(np.full(len(sentences), fold_of(item)))
             rows.questions.append(np.full(len(sentences), number))

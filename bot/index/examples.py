@@ -31,8 +31,12 @@ from bot.schema import Chunk
 
 GRAM = 4  # words per n-gram when matching an excerpt to passages (fewer for a shorter excerpt)
 # Bump when mapping or embedding examples changes, so that the next ingest redoes them.
-EXAMPLES_VERSION = 2
+EXAMPLES_VERSION = 3
 MIN_SHARE = 0.3  # share of an excerpt's n-grams a passage must hold (an excerpt may straddle two passages)
+SENTENCE_GRAM = 3  # words per n-gram when matching an excerpt to the sentences of a passage
+# Share of a sentence's n-grams an excerpt must hold for the excerpt to hold the sentence (or the other way round:
+# an excerpt may be part of a long sentence).
+SENTENCE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,12 @@ class ExampleBank:
     rows: tuple[tuple[int, ...], ...]
     ids: tuple[str, ...]
     questions: tuple[str, ...]
+    excerpts: tuple[str, ...] = ()  # the excerpt that answers each example ("" when the build did not keep it)
 
     @classmethod
     def empty(cls, dimension: int = 0) -> "ExampleBank":
         """A bank without examples."""
-        return cls(np.zeros((0, dimension), dtype=np.float32), (), (), ())
+        return cls(np.zeros((0, dimension), dtype=np.float32), (), (), (), ())
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -144,34 +149,72 @@ class ExampleBank:
                          and entities.regions <= named.regions and entities.years <= named.years
                          and all(key in text for key in keys) for named, text in self._named], dtype=bool)
 
-    def closeness(self, vector: np.ndarray, chunk_count: int, hidden: frozenset[str] = frozenset(),
-                  allowed: np.ndarray | None = None) -> np.ndarray:
-        """For each passage row: the highest cosine between the query vector and one of its example
-        questions (-1 for a passage without examples). Examples whose id is in `hidden` are left out
-        (the evaluation hides the fold it measures), and those `allowed` (a mask) does not allow."""
-        best = np.full(chunk_count, -1.0, dtype=np.float32)
-        if not len(self):
-            return best
-        similarities = self.vectors @ vector
+    def similarities(self, vector: np.ndarray, hidden: frozenset[str] = frozenset(),
+                     allowed: np.ndarray | None = None) -> np.ndarray:
+        """The cosine between the query vector and each example question; -1 for the examples left out: those
+        whose id is in `hidden` (the evaluation hides the fold it measures) and those `allowed` (a mask) does not
+        allow."""
+        similarities = self.vectors @ vector if len(self) else np.zeros(0, dtype=np.float32)
         if allowed is not None:
             similarities[~allowed] = -1.0
         if hidden:
             similarities[[n for n, example_id in enumerate(self.ids) if example_id and example_id in hidden]] = -1.0
+        return similarities
+
+    def closeness(self, similarities: np.ndarray, chunk_count: int) -> np.ndarray:
+        """For each passage row: the highest of its example questions' `similarities` (-1 for a passage
+        without examples)."""
+        best = np.full(chunk_count, -1.0, dtype=np.float32)
+        if not len(self):
+            return best
         examples, rows = self._pairs
         np.maximum.at(best, rows, similarities[examples])
         return best
 
+    @cached_property
+    def _examples_of_row(self) -> dict[int, tuple[int, ...]]:
+        """The examples that point to each passage row."""
+        of_row: dict[int, list[int]] = {}
+        for example, rows in enumerate(self.rows):
+            for row in rows:
+                of_row.setdefault(row, []).append(example)
+        return {row: tuple(examples) for row, examples in of_row.items()}
+
+    def sentence_closeness(self, similarities: np.ndarray, row: int, chunk: Chunk) -> np.ndarray:
+        """For each sentence of the passage (`chunk`, at `row`): the highest of `similarities` among the example
+        questions whose excerpt holds the sentence (-1 for a sentence no example's excerpt holds)."""
+        best = np.full(len(chunk.sentences), -1.0, dtype=np.float32)
+        for example in self._examples_of_row.get(row, ()):
+            held = _held_sentences(self.excerpts[example] if example < len(self.excerpts) else "", chunk.sentences)
+            best[held] = np.maximum(best[held], similarities[example])
+        return best
+
     def to_lines(self) -> list[str]:
         """The bank without its vectors, one JSON line an example (written beside them in a build)."""
-        return [json.dumps({"id": example_id, "question": question, "rows": list(rows)}, ensure_ascii=False)
-                for example_id, question, rows in zip(self.ids, self.questions, self.rows)]
+        return [json.dumps({"id": example_id, "question": question, "rows": list(rows), "passage": excerpt},
+                           ensure_ascii=False)
+                for example_id, question, rows, excerpt in zip(self.ids, self.questions, self.rows, self.excerpts)]
 
     @classmethod
     def from_lines(cls, lines: list[str], vectors: np.ndarray) -> "ExampleBank":
         """Inverse of `to_lines`, with the vectors."""
         rows = [json.loads(line) for line in lines if line.strip()]
         return cls(vectors.astype(np.float32), tuple(tuple(r["rows"]) for r in rows), tuple(r["id"] for r in rows),
-                   tuple(r["question"] for r in rows))
+                   tuple(r["question"] for r in rows), tuple(r.get("passage", "") for r in rows))
+
+
+@lru_cache(maxsize=16384)
+def _held_sentences(excerpt: str, sentences: tuple[str, ...]) -> np.ndarray:
+    """Which of the sentences the excerpt holds: most of the sentence's n-grams are in the excerpt, or most of
+    the excerpt's are in the sentence (an excerpt may be part of a long sentence)."""
+    wanted = _grams(excerpt, SENTENCE_GRAM)
+    held = []
+    for sentence in sentences:
+        grams = _grams(sentence, SENTENCE_GRAM)
+        shared = len(grams & wanted)
+        held.append(bool(wanted) and bool(grams) and (shared >= SENTENCE_SHARE * len(grams)
+                                                      or shared >= SENTENCE_SHARE * len(wanted)))
+    return np.array(held, dtype=bool)
 
 
 def embed_examples(examples: list[Example], chunks: list[Chunk],
@@ -183,4 +226,4 @@ def embed_examples(examples: list[Example], chunks: list[Chunk],
         return ExampleBank.empty()
     vectors = encode_queries([example.question for example, _ in mapped]).astype(np.float32)
     return ExampleBank(vectors, tuple(rows for _, rows in mapped), tuple(example.id for example, _ in mapped),
-                       tuple(example.question for example, _ in mapped))
+                       tuple(example.question for example, _ in mapped), tuple(example.passage for example, _ in mapped))

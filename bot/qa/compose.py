@@ -108,12 +108,14 @@ def excerpt_sentences(passage: str) -> list[str]:
 
 def sentence_scores(question: Query | str, sentences: list[str], similarities: np.ndarray | None,
                     common: frozenset[str] = frozenset(), hit: Hit | None = None,
-                    weights: dict[str, float] | None = None, ranker: SentenceRanker | None = None) -> np.ndarray:
+                    weights: dict[str, float] | None = None, ranker: SentenceRanker | None = None,
+                    support: np.ndarray | None = None) -> np.ndarray:
     """How well each sentence states what the question asks (`bot.qa.sentence_ranker` over
     `bot.qa.sentence_features`): its dense similarity, the question terms it shares (a term may sit
     inside a compound; `common` terms of the document's own title and publisher earn nothing),
-    whether it holds the kind of thing asked for, its passage's retrieval score, and more."""
-    features = sentence_features(Query.of(question), sentences, similarities, hit, common, weights)
+    whether it holds the kind of thing asked for, its passage's retrieval score, whether it answered a close
+    example question (`support`), and more."""
+    features = sentence_features(Query.of(question), sentences, similarities, hit, common, weights, support)
     return (ranker or default_ranker()).score(features)
 
 
@@ -180,10 +182,10 @@ def _pick_asked_kind_of_each(query: Query, used: list[_Candidate]) -> None:
 
 def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
            terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-           adjacent: tuple[Hit, ...] = (), before: str = "") -> list[_Candidate]:
+           adjacent: tuple[Hit, ...] = (), before: str = "", support: SentenceScorer | None = None) -> list[_Candidate]:
     """The passages used for the answer, each with its picked sentences, best first (`adjacent`: the
     passages next to the best hit in its document, candidates as well; `before`: the text an earlier answer
-    showed, whitespace-collapsed, of which nothing is said again)."""
+    showed, whitespace-collapsed, of which nothing is said again; `support`: each sentence's example support)."""
     weights = terms.weights(query) if terms else None
     candidates = [
         _Candidate(hit, list(hit.chunk.sentences) or split_sentences(hit.chunk.text),
@@ -195,7 +197,8 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
         chunk = candidate.hit.chunk
         common = title_terms(chunk.title, chunk.publisher)
         candidate.scores = sentence_scores(query, candidate.sentences, similarities, common, candidate.hit, weights,
-                                           ranker) - _SHOWN_PENALTY * _shown(query, candidate.sentences)
+                                           ranker, support(candidate.hit) if support else None
+                                           ) - _SHOWN_PENALTY * _shown(query, candidate.sentences)
     candidates = [c for c in candidates if any(c.unsaid(i) for i in range(len(c.sentences)))]
     candidates.sort(key=lambda c: -c.best_score)
     primary = candidates[0]
@@ -227,13 +230,14 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
 
 def compose_answer(question: Query | str, hits: tuple[Hit, ...], scorer: SentenceScorer | None = None,
                    terms: SubjectTerms | None = None, ranker: SentenceRanker | None = None,
-                   adjacent: tuple[Hit, ...] = (), before: str = "") -> Answer:
+                   adjacent: tuple[Hit, ...] = (), before: str = "", support: SentenceScorer | None = None) -> Answer:
     """An extractive answer from the relevant hits, with its sources (`terms`: the corpus's subject terms,
     for weighing the question's words; `ranker`: the sentence ranker, by default the fitted one;
     `adjacent`: passages next to the best hit, which may give sentences too; `before`: the text an earlier
-    answer showed, whitespace-collapsed, not said again)."""
+    answer showed, whitespace-collapsed, not said again; `support`: each sentence's example support,
+    `Searcher.example_support`)."""
     query = Query.of(question)
-    used = select(query, hits, scorer, terms, ranker, adjacent, before)
+    used = select(query, hits, scorer, terms, ranker, adjacent, before, support)
     sources = [Source.of(c.hit.chunk, c.text, c.hit.score) for c in used]
     return Answer(AnswerKind.ANSWER, _cited_text(sources, query.english), sources,
                   confidence=max(c.hit.dense for c in used))

@@ -158,8 +158,9 @@ class Engine:
         index = searcher.index
         verdict = decide(query, hits, index.document_years, policy, index.subject_terms)
         scorer = lambda hit: searcher.sentence_similarities(hit.row, vector)  # noqa: E731
+        support = searcher.example_support(query, vector)
         if verdict.reason is DeclineReason.NOT_CLOSE:
-            hedged = self._hedged(query, hits, policy, scorer)
+            hedged = self._hedged(query, hits, policy, scorer, support)
             if hedged is not None:
                 return hedged
         if verdict.reason is not None:
@@ -171,9 +172,10 @@ class Engine:
                           confidence=hits[0].dense if hits else 0.0, reason=verdict.reason)
         pool = quotable(query, hits, verdict, index.document_years, policy, index.subject_terms)
         return compose_answer(query, pool, scorer, index.subject_terms, self.ranker,
-                              adjacent_hits(index, verdict.hits))
+                              adjacent_hits(index, verdict.hits), support=support)
 
-    def _hedged(self, query: Query, hits: list[Hit], policy: RelevancePolicy, scorer: SentenceScorer) -> Answer | None:
+    def _hedged(self, query: Query, hits: list[Hit], policy: RelevancePolicy, scorer: SentenceScorer,
+                support: SentenceScorer) -> Answer | None:
         """An openly hedged answer from the nearest passage that passes every check but closeness, when its
         dense match reaches `policy.hedge_dense` (the question is in the documents' domain, the match weak)."""
         index = self.index
@@ -181,7 +183,7 @@ class Engine:
         nearest = decide(query, hits, index.document_years, policy.relaxed(), index.subject_terms)
         if nearest.reason is not None or nearest.hits[0].dense < policy.hedge_dense:
             return None
-        answer = compose_answer(query, nearest.hits[:1], scorer, index.subject_terms, self.ranker)
+        answer = compose_answer(query, nearest.hits[:1], scorer, index.subject_terms, self.ranker, support=support)
         return replace(answer, text=f"{HEDGE_TEXT}\n\n{answer.text}", confidence=answer.confidence / 2)
 
     def elaborate(self, question: Query | str, files: Collection[str], seen: Collection[str]) -> Answer:

@@ -123,14 +123,30 @@ class Searcher:
         """1 for each row whose passage is from one of `files`, else 0."""
         return np.array([self.index.chunks[r].file in files for r in rows], dtype=np.float32)
 
+    def _example_similarities(self, query: Query, vector: np.ndarray) -> np.ndarray:
+        """The cosine of the question with each example question that names what it names (-1 for the others and
+        for the hidden ones)."""
+        bank = self.index.examples
+        allowed = bank.agreeing(query.entities, list(query.names)) if query.entities or query.names else None
+        return bank.similarities(vector, self.hidden_examples, allowed)
+
+    def _above_floor(self, closeness: np.ndarray) -> np.ndarray:
+        """How far example cosines rise above `example_floor`, on 0-1."""
+        floor = self.weights.example_floor
+        return np.clip((closeness - floor) / (1 - floor), 0.0, None)
+
     def _example_closeness(self, query: Query, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """For each row, how far its closest example question's cosine rises above `example_floor`, on 0-1,
         over the examples that name what the question names."""
-        floor = self.weights.example_floor
+        similarities = self._example_similarities(query, vector)
+        return self._above_floor(self.index.examples.closeness(similarities, len(self.index.chunks))[rows])
+
+    def example_support(self, query: Query, vector: np.ndarray) -> Callable[[Hit], np.ndarray]:
+        """For the sentences of a hit: how far the closest example question whose excerpt holds each sentence rises
+        above `example_floor`, on 0-1 (a sentence that answered a question close to this one likely answers it)."""
+        similarities = self._example_similarities(query, vector)
         bank = self.index.examples
-        allowed = bank.agreeing(query.entities, list(query.names)) if query.entities or query.names else None
-        closeness = bank.closeness(vector, len(self.index.chunks), self.hidden_examples, allowed)[rows]
-        return np.clip((closeness - floor) / (1 - floor), 0.0, None)
+        return lambda hit: self._above_floor(bank.sentence_closeness(similarities, hit.row, hit.chunk))
 
     def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
         """The k best, where a question comparing municipalities ("Herning eller Aarhus?") gets the

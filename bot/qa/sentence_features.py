@@ -31,6 +31,7 @@ FEATURES = (
     "first",  # the passage's first sentence (often a heading)
     "restates_title",  # the sentence only repeats the document's title or publisher
     "contact_line",  # contact details, a byline or a list of names, when the question asks for none of these
+    "example",  # the sentence is in the excerpt that answered an example question close to this one (0-1)
 )
 _MONEY_AMOUNT = re.compile(r"\d[\d.,]*\s*(mio|mia|millioner|milliarder|kr|kroner)\b", re.IGNORECASE)
 
@@ -41,12 +42,14 @@ def _names_one(query: Query, sentence: str) -> bool:
 
 
 def sentence_features(query: Query, sentences: list[str], similarities: np.ndarray | None, hit: Hit | None,
-                      common: frozenset[str] = frozenset(), weights: dict[str, float] | None = None) -> np.ndarray:
+                      common: frozenset[str] = frozenset(), weights: dict[str, float] | None = None,
+                      support: np.ndarray | None = None) -> np.ndarray:
     """The feature rows (`FEATURES`) of the sentences of one passage for the question.
 
     `similarities`: the dense cosine of each sentence (None: unknown); `hit`: the passage's search hit
     (None: scored without it); `common`: the terms of the document's title and publisher, which earn no
-    shared-term credit; `weights`: the question's subject terms with their weights (`SubjectTerms.weights`).
+    shared-term credit; `weights`: the question's subject terms with their weights (`SubjectTerms.weights`);
+    `support`: each sentence's example support (`Searcher.example_support`; None: no examples).
     """
     terms = set(query.terms) - common
     analysed = [set(analyse(s)) for s in sentences]
@@ -69,5 +72,6 @@ def sentence_features(query: Query, sentences: list[str], similarities: np.ndarr
         [i == 0 for i in range(len(sentences))],
         [restates_title(s, common) for s in sentences],
         [is_contact_line(s) and not holds and not _names_one(query, s) for s, holds in zip(sentences, asked)],
+        support if support is not None and len(support) == len(sentences) else np.zeros(len(sentences)),
     ]
     return np.column_stack([np.asarray(column, dtype=np.float32) for column in columns]).reshape(len(sentences), -1)

@@ -41,9 +41,29 @@ def test_closeness_is_the_best_example_per_passage_and_skips_hidden_examples():
     vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
     bank = ExampleBank(vectors, ((0,), (0, 2), (1,)), ("a", "b", "c"), ("q1", "q2", "q3"))
     query = np.array([1.0, 0.0], dtype=np.float32)
-    assert bank.closeness(query, 4).tolist() == pytest.approx([1.0, 0.0, 0.6, -1.0])
-    assert bank.closeness(query, 4, frozenset({"a"})).tolist() == pytest.approx([0.6, 0.0, 0.6, -1.0])
-    assert ExampleBank.empty(2).closeness(query, 3).tolist() == [-1.0, -1.0, -1.0]
+    assert bank.closeness(bank.similarities(query), 4).tolist() == pytest.approx([1.0, 0.0, 0.6, -1.0])
+    hidden = bank.similarities(query, frozenset({"a"}))
+    assert bank.closeness(hidden, 4).tolist() == pytest.approx([0.6, 0.0, 0.6, -1.0])
+    empty = ExampleBank.empty(2)
+    assert empty.closeness(empty.similarities(query), 3).tolist() == [-1.0, -1.0, -1.0]
+
+
+def test_a_sentence_is_as_close_as_the_best_example_whose_excerpt_holds_it():
+    sentences = ("Kommunen har ansat flere socialrådgivere i skolerne.",
+                 "Det har givet færre anbringelser og en besparelse på 17 millioner kroner i 2020.",
+                 "Læs mere på kommunens hjemmeside.")
+    chunk = Chunk("a.txt-0", "a.txt", "Titel", "Udgiver", None, "", 0, " ".join(sentences), sentences=sentences)
+    excerpts = ("færre anbringelser og en besparelse på 17 millioner kroner",  # part of the long second sentence
+                "Kommunen har ansat flere socialrådgivere i skolerne. Det har givet færre",
+                "Kommunen har ansat flere socialrådgivere i skolerne.")
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32)
+    bank = ExampleBank(vectors, ((0,), (0,), (1,)), ("a", "b", "c"), ("q1", "q2", "q3"), excerpts)
+    similarities = bank.similarities(np.array([1.0, 0.0], dtype=np.float32))
+    assert bank.sentence_closeness(similarities, 0, chunk).tolist() == pytest.approx([0.6, 1.0, -1.0])  # not c's row
+    hidden = bank.similarities(np.array([1.0, 0.0], dtype=np.float32), frozenset({"a"}))
+    assert bank.sentence_closeness(hidden, 0, chunk).tolist() == pytest.approx([0.6, -1.0, -1.0])
+    without_excerpts = ExampleBank(vectors, ((0,), (0,), (1,)), ("a", "b", "c"), ("q1", "q2", "q3"))
+    assert without_excerpts.sentence_closeness(similarities, 0, chunk).tolist() == [-1.0, -1.0, -1.0]
 
 
 @pytest.fixture()
@@ -84,6 +104,20 @@ def test_search_prefers_the_passage_an_example_points_to(corpus_with_examples: P
     without = {hit.row: hit.score for hit in searcher.search(QUESTION, 10)}
     assert with_bank[row] - without[row] == pytest.approx(searcher.weights.example, abs=0.02)  # its own question
     assert max(with_bank, key=with_bank.__getitem__) == row
+
+
+def test_the_sentence_an_example_points_to_is_supported_and_kept_with_the_build(corpus_with_examples: Path,
+                                                                                tmp_path: Path, embedder):
+    ingest(corpus_with_examples, tmp_path / "index", embedder)
+    searcher = Searcher(load_index(tmp_path / "index"), embedder)
+    assert searcher.index.examples.excerpts == (EXCERPT,)  # the excerpt survives the build's files
+    query = Query.parse(QUESTION)
+    hit = next(hit for hit in searcher.search(query, 10) if hit.row == searcher.index.examples.rows[0][0])
+    support = searcher.example_support(query, searcher.encode(query))(hit)
+    held = [EXCERPT.split(",")[0] in sentence for sentence in hit.chunk.sentences]
+    assert support[held].min() == pytest.approx(1.0, abs=0.01) and support[[not h for h in held]].max() == 0.0
+    searcher.hidden_examples = frozenset({"e1"})
+    assert searcher.example_support(query, searcher.encode(query))(hit).max() == 0.0
 
 
 def test_only_examples_naming_what_the_question_names_agree():

@@ -73,6 +73,16 @@ def test_sentence_similarities_steer_the_extract():
     assert "580 familier" in answer.text
 
 
+def test_a_sentence_that_answered_a_close_example_question_is_preferred():
+    first, second = (f"{opening} " + " ".join(["ord"] * 80) + "." for opening in ("Alfa", "Beta"))
+    hit = _hit(f"{first} {second}", "lang.txt")
+    sims = np.array([0.90, 0.88], dtype=np.float32)  # only one of the two fits in an answer
+    assert "Alfa" in compose_answer("Hvad så?", (hit,), scorer=lambda h: sims).text
+    support = np.array([0.0, 1.0], dtype=np.float32)  # the second answered an example question like this one
+    supported = compose_answer("Hvad så?", (hit,), scorer=lambda h: sims, support=lambda h: support).text
+    assert "Beta" in supported and "Alfa" not in supported
+
+
 def test_a_follow_up_prefers_a_sentence_the_answer_before_did_not_show():
     first, second = (f"{opening} " + " ".join(["ord"] * 80) + "." for opening in ("Alfa", "Beta"))
     hit = _hit(f"{first} {second}", "lang.txt")
