@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.language.analysis import analyse
+from bot.language.text import words
 
 # The words that ask where an answer comes from ("hvem står bag?", "hvor står det?", "where is that from?").
 ASKING_FOR_THE_SOURCE = frozenset(analyse(
@@ -38,9 +39,9 @@ def asks_what_it_says(message: str) -> bool:
     """Whether the message asks what a text says or should say ("hvad skal der stå i den?", "hvad står der?"),
     not where the answer comes from ("hvor står det?", "hvem står bag?")."""
     terms = set(analyse(message))
-    words = set(message.lower().replace("?", " ").split())
-    return (bool(terms & _STANDS) and not terms & (_SOURCE_MARKERS - _STANDS) and bool(words & _WHAT)
-            and not words & _WHERE)
+    tokens = set(words(message))
+    return (bool(terms & _STANDS) and not terms & (_SOURCE_MARKERS - _STANDS) and bool(tokens & _WHAT)
+            and not tokens & _WHERE)
 
 
 def asks_for_the_source(message: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -143,10 +144,11 @@ class Searcher:
 
     def example_support(self, query: Query, vector: np.ndarray) -> Callable[[Hit], np.ndarray]:
         """For the sentences of a hit: how far the closest example question whose excerpt holds each sentence rises
-        above `example_floor`, on 0-1 (a sentence that answered a question close to this one likely answers it)."""
-        similarities = self._example_similarities(query, vector)
+        above `example_floor`, on 0-1 (a sentence that answered a question close to this one likely answers it).
+        The example cosines are computed once, on the first hit asked about: a declined question needs none."""
+        similarities = cache(lambda: self._example_similarities(query, vector))
         bank = self.index.examples
-        return lambda hit: self._above_floor(bank.sentence_closeness(similarities, hit.row, hit.chunk))
+        return lambda hit: self._above_floor(bank.sentence_closeness(similarities(), hit.row, hit.chunk))
 
     def _with_each_place(self, entities: Entities, rows: np.ndarray, fused: np.ndarray, k: int) -> list[int]:
         """The k best, where a question comparing municipalities ("Herning eller Aarhus?") gets the
