@@ -53,7 +53,7 @@ class Decision:
 def read_decision(engine: Engine, item: dict[str, Any], intent: str | None, ids: FoldIds) -> Decision | None:
     """The question's signals and outcomes (None for a question without words), with the example questions of its
     fold (`ids`, from `fold_ids`) hidden."""
-    answer_intent = routed(intent)
+    answer_intent = routed(intent, item["question"])
     hide_fold_examples(engine, ids, fold_of(item))
     reply = reply_to(engine, item["question"], answer_intent)
     query, policy = Query.parse(item["question"]), policy_for(answer_intent, item["question"]) or RelevancePolicy()

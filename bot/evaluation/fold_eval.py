@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bot.dialogue.followup import Context
-from bot.dialogue.reply import Reply, as_messages, reply_to
+from bot.dialogue.reply import NOTIFICATION_INTENT, Reply, as_messages, reply_to
 from bot.documents.corpus import load_sources
 from bot.evaluation.chat import judge
 from bot.evaluation.conversations import turn_right
 from bot.evaluation.retrieval import ANSWERABLE_KINDS, load_questions
 from bot.evaluation.sentence_fit import FOLDS, fold_ids, fold_of, hide_fold_examples, tuning_items
+from bot.language.worry import speaks_of_a_worry
 from bot.qa.engine import Engine
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -39,6 +40,7 @@ CACHE_FILE = PROJECT_ROOT / "run" / "nlu-intents.json"
 # their own actions, which this offline run does not play).
 ANSWER_INTENTS = frozenset({"ask_question", "out_of_scope", "notification_help", "nlu_fallback", "ask_followup",
                             "followup_municipality"})
+ACUTE_INTENT = "acute_concern"
 
 Intents = Callable[[str], str | None]
 
@@ -89,13 +91,17 @@ def nlu_intents(url: str | None, cache_file: Path = CACHE_FILE) -> Intents:
     return intent
 
 
-def routed(intent: str | None) -> str | None:
-    """The intent as the answer path sees it: one of `ANSWER_INTENTS`, else None (played as a question)."""
+def routed(intent: str | None, message: str) -> str | None:
+    """The intent as the answer path sees it: one of `ANSWER_INTENTS`, else None (played as a question). A message
+    NLU takes for acute danger that speaks of a worry about a child is read as notification help, as
+    `action_acute_concern` reads it (the acute-danger net is not the answer path's)."""
+    if intent == ACUTE_INTENT:
+        return NOTIFICATION_INTENT if speaks_of_a_worry(message) else None
     return intent if intent in ANSWER_INTENTS else None
 
 
 def _reply(engine: Engine, message: str, intents: Intents, context: Context | None = None) -> Reply:
-    return reply_to(engine, message, routed(intents(message)), context)
+    return reply_to(engine, message, routed(intents(message), message), context)
 
 
 def evaluate(engine: Engine, questions: list[dict[str, Any]], conversations: list[dict[str, Any]],
