@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation.fold_eval import evaluate
+from bot.evaluation.fold_eval import evaluate, routed
 from bot.evaluation.sentence_fit import fold_ids, hide_fold_examples
 from bot.qa.engine import Engine
 from bot.settings import get_settings
@@ -55,3 +55,10 @@ def test_each_fold_hides_the_example_questions_of_its_own_items(engine: Engine) 
     assert engine.searcher().hidden_examples == {"a", "b"}
     hide_fold_examples(engine, ids, 0)
     assert engine.searcher().hidden_examples == frozenset()
+
+
+def test_acute_intent_without_danger_is_read_as_the_action_server_reads_it() -> None:
+    assert routed("acute_concern", "Jeg er pædagog og bekymret for en dreng, der ofte kommer sulten") == "notification_help"
+    assert routed("acute_concern", "Findes der eksempler på, at borgere driver et tilbud?") is None
+    assert routed("ask_question", "Hvad har Herning investeret?") == "ask_question"
+    assert routed("greet", "Hej") is None
