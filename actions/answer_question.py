@@ -137,12 +137,19 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text, last = latest_text(tracker), last_answer(tracker)
-        if last is not None and asks_for_the_source(text):
-            # "who wrote that?" that NLU was unsure of: the sources, as `action_answer_source` gives them.
-            send_sources(dispatcher, last)
+        if sent_sources_asked_for(dispatcher, tracker):
             return []
         return answer_latest_message(dispatcher, tracker)
+
+
+def sent_sources_asked_for(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """When the latest message asks only where the last answer comes from ("who wrote that?", whatever intent NLU
+    gave it), send its sources, as `action_answer_source` does; whether it did."""
+    last = last_answer(tracker)
+    if last is None or not asks_for_the_source(latest_text(tracker)):
+        return False
+    send_sources(dispatcher, last)
+    return True
 
 
 def greeted_or_thanked(dispatcher: CollectingDispatcher, text: str) -> bool:

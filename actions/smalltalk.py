@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answer_question import answer_latest_message, latest_intent, latest_text
+from actions.answer_question import answer_latest_message, latest_intent, latest_text, sent_sources_asked_for
 from actions.runtime import engine
 from bot.dialogue.routing import asks_the_documents
 from bot.language.query import Query
@@ -33,6 +33,8 @@ class ActionSmalltalk(Action):
         return "action_smalltalk"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if sent_sources_asked_for(dispatcher, tracker):  # "who's the author of this deck?" taken for bot_challenge
+            return []
         if is_question_for_the_documents(tracker):
             return answer_latest_message(dispatcher, tracker)
         intent, _ = latest_intent(tracker)

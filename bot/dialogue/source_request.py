@@ -15,12 +15,14 @@ ASKING_FOR_THE_SOURCE = frozenset(analyse(
     "sagde sagt says said organization publisher which what whose the a an of behind does do did you find found get got "
     # The document itself, named ("den tekst", "materialet", "undersøgelsen", "det sidste"), and filler ("okay").
     "tekst teksten materiale materialet undersøgelse undersøgelsen rapport rapporten sidste henne udsendt udsendte "
-    "okay ok text report study published publish"))
+    "præsentation præsentationen slides slide publikation publikationen publikationer folder folderen "
+    "pressemeddelelse pressemeddelelsen udspil udspillet presentation publication deck leaflet press release "
+    "og and okay ok text report study published publish stod hentet hentede taken"))
 # Of those, the words that only a question about the source uses ("hvem har skrevet det?", "hvor står det?"):
 # "hvem er det?" or "hvad siger de?" asks something else.
 _SOURCE_MARKERS = frozenset(analyse(
     "står bag skrevet skrev skriver lavet lavede udgivet udgav udgiver fra kilde kilden kilder forfatter afsender "
-    "udsendt udsendte wrote written from source sources author publisher published behind"))
+    "udsendt udsendte stod hentet hentede wrote written from source sources author publisher published behind"))
 # "står" with "hvad" and without "hvor" or another word about the source asks what a text says or should say
 # ("hvad skal der stå i den?" after guidance on a notification), not where ("hvor står det?", "hvem står bag?",
 # "hvilken rapport står det i?").

@@ -188,6 +188,12 @@ def test_asking_for_the_source_names_it_and_a_question_about_something_in_it_is_
     ActionAnswerQuestion().run(unsure, _tracker("who wrote that?", "nlu_fallback", 0.4, slots), {})
     assert unsure.messages[0]["text"].startswith("Svaret kommer fra:") and "KL" in unsure.messages[0]["text"]
 
+    # Taken for smalltalk ("who's the author of this deck?" as bot_challenge): the sources too.
+    from actions.smalltalk import ActionSmalltalk
+    author = CollectingDispatcher()
+    ActionSmalltalk().run(author, _tracker("who's the author of this deck?", "bot_challenge", 0.92, slots), {})
+    assert author.messages[0]["text"].startswith("Svaret kommer fra:") and "KL" in author.messages[0]["text"]
+
     foreword = CollectingDispatcher()
     followups.ActionAnswerSource().run(foreword, _tracker("hvem skrev forordet?", "ask_answer_source", 0.9, slots), {})
     text = foreword.messages[0]["text"]
