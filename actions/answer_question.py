@@ -42,12 +42,13 @@ def utter_emergency(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 
 def conversation_context(tracker: Tracker) -> Context | None:
-    """The previous question and the documents its answer cited (slots `last_question`, `last_answer`)."""
+    """The last question answered from the documents and the documents its answer cited (`last_answered`: a decline
+    since does not end the topic, `Context.next`); before any such answer, the last question asked."""
+    found = last_answered(tracker)
+    if found is not None:
+        return Context.after(*found)
     question = tracker.get_slot("last_question")
-    if not question:
-        return None
-    payload = tracker.get_slot("last_answer")
-    return Context.after(question, Answer.from_payload(payload) if isinstance(payload, dict) else None)
+    return Context.after(question, None) if question else None
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -130,7 +130,7 @@ def _evaluate_fold(engine: Engine, questions: list[dict[str, Any]], conversation
         context = None
         for number, turn in enumerate(conversation["turns"]):
             reply = _reply(engine, turn["user"], intents, context)
-            context = Context.after(reply.question, reply.answer)
+            context = (context or Context("")).next(reply.question, reply.answer)
             if number and turn["kind"] in ("factual", "guidance", "decline"):
                 measure = counts.later_declines if turn["kind"] == "decline" else counts.followups
                 _add(measure, fold_of(conversation), turn_right(turn, as_messages(reply)))

@@ -249,6 +249,11 @@ def test_after_a_decline_the_source_and_more_are_about_the_last_answer_the_user_
     without_history = CollectingDispatcher()
     followups.ActionAnswerShorter().run(without_history, _tracker("kortere", "ask_shorter", 0.9, slots), {})
     assert without_history.messages[0]["text"] == followups.NOTHING_YET
+    # A follow-up after the decline reads in the context of the last answer, not of the declined question.
+    from actions.answer_question import conversation_context
+    context = conversation_context(tracker("og hvad med forældrene?", "ask_followup"))
+    assert context is not None and context.question == question and context.files == tuple(
+        dict.fromkeys(s.file for s in answer.sources))
 
 
 @pytest.mark.parametrize(("confidence", "expected"), [(0.99, ["utter_iamabot"]), (0.4, ["no_answer"])])

@@ -144,3 +144,16 @@ def test_a_message_naming_another_document_prefers_it_over_the_answers():
     # Naming one of the answer's documents, or none, keeps the context as it is.
     assert context.turned_to(frozenset({"002_kl.txt", "000_slides.txt"})) is context
     assert context.turned_to(frozenset()) is context
+
+
+def test_a_decline_keeps_the_context_of_the_answer_before_it():
+    from bot.schema import Answer, AnswerKind, Source
+
+    source = Source(file="002_x.txt", title="Investér før det sker", publisher="KL", year=2013, url="",
+                    passage="BROEN hjælper udsatte børn.", score=0.9)
+    answered = Context("").next("Fortæl om BROEN", Answer(AnswerKind.ANSWER, "BROEN ...", [source]))
+    declined = Answer(AnswerKind.NO_ANSWER, "Det kan jeg desværre ikke svare på.")
+    assert answered.files == ("002_x.txt",)
+    assert answered.next("Hvor mange penge fik BROEN i fondsstøtte?", declined) == answered
+    first = Context("").next("Hvad er hovedstaden i Frankrig?", declined)  # nothing answered yet: the question asked
+    assert first.question == "Hvad er hovedstaden i Frankrig?" and first.files == ()
