@@ -82,6 +82,13 @@ class Query:
     # A follow-up's (`in_context`): the excerpts the answer it follows showed, whitespace-collapsed; composition
     # prefers what they did not say.
     shown: str = ""
+    # A follow-up's (`in_context`): its own words, without the question it follows (`own_text`).
+    message_text: str = ""
+
+    @property
+    def own_text(self) -> str:
+        """What the user wrote this time: a follow-up's own words, else the text."""
+        return self.message_text or self.text
 
     @classmethod
     def parse(cls, text: str) -> "Query":
@@ -134,6 +141,7 @@ class Query:
             context_files=files,
             leans_on_context=True,
             shown=" ".join(shown.split()),
+            message_text=message.own_text,
         )
 
     @classmethod

@@ -249,7 +249,7 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     """Keep the hits that answer the question, or say why none does.
 
     `document_years` maps each file to the years its text mentions: a year asked about
-    must be one the passage's document speaks of. A paragraph of law or a legal deadline asked
+    must be one the passage's document speaks of. A paragraph of law or a legal deadline the message asks
     about ("§ 50", "fristen efter serviceloven") must be one the passage speaks of: the bot
     never states rules its documents don't.
     `terms` weighs the question's subject words by their rarity in the corpus (by default,
@@ -264,7 +264,7 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
     matching = [h for h in hits if _entities_match(entities, h, document_years or {})]
     if not matching:
         return Verdict(False, DeclineReason.PLACE_OR_YEAR)
-    legal = _legal_references(query.text)
+    legal = _legal_references(query.own_text)
     matching = [h for h in matching if legal <= _legal_references(h.chunk.text)]
     if not matching:
         return Verdict(False, DeclineReason.LEGAL)
@@ -341,7 +341,7 @@ def decision_signals(question: Query | str, hits: list[Hit], document_years: Map
     terms = terms or SubjectTerms.from_texts([hit.chunk.text for hit in hits])
     entities = query.entities
     weights = _subject_weights(query, terms, policy)
-    legal = _legal_references(query.text)
+    legal = _legal_references(query.own_text)
     signals = []
     for hit in hits:
         close = closeness(query, hit, weights, policy)

@@ -234,6 +234,16 @@ def test_a_legal_deadline_or_paragraph_the_passage_does_not_state_is_declined():
     assert not decide("Hvilken paragraf gælder for den dialogbaserede underretning?", [plain]).answerable
 
 
+def test_a_legal_word_of_the_question_a_follow_up_leans_on_is_not_asked_again():
+    kik = _hit("I Aabenraa er målet at reducere antallet af mennesker på disse ydelser fra 1130 til under 800 senest i maj 2022. "
+               "Antallet er reduceret til 725.", "ds.txt", dense=0.86)
+    previous = Query.parse("Hvilket mål satte Aabenraa for KIK II, og hvad var fristen?")
+    turned_out = Query.in_context(Query.parse("og hvordan gik det?"), previous, ("ds.txt",))
+    assert decide(turned_out, [kik]).answerable  # "fristen" was the question before's
+    deadline = Query.in_context(Query.parse("og hvad er fristen efter loven?"), previous, ("ds.txt",))
+    assert decide(deadline, [kik]).reason is DeclineReason.LEGAL  # the message's own legal word still counts
+
+
 def test_english_is_recognised_without_the_most_common_markers():
     assert looks_english("Since when have the schools in Odense had social workers attached?")
     assert not looks_english("Har det virket med socialrådgivere i Odense?")
