@@ -15,8 +15,10 @@ from bm25s.stopwords import STOPWORDS_DANISH
 from bot.language.text import fold, words
 from bot.schema import Chunk
 
-# Question words that carry no topic ("hvor mange", "hvad", "hvem") beyond the stop list.
-_EXTRA_STOPWORDS = {"hvad", "hvem", "hvor", "hvordan", "hvorfor", "hvilke", "hvilken", "mange", "egentlig"}
+# Question words that carry no topic ("hvor mange", "hvad", "hvem") beyond the stop list, and the interjections a
+# chat message opens with ("okay. hvordan finder de så frem til børnene?"), which no document uses.
+_EXTRA_STOPWORDS = {"hvad", "hvem", "hvor", "hvordan", "hvorfor", "hvilke", "hvilken", "mange", "egentlig",
+                    "ok", "okay", "okey", "oki", "jamen", "tja", "hmm", "hm", "aha", "nåh"}
 _STOPWORDS = frozenset(fold(w) for w in set(STOPWORDS_DANISH) | _EXTRA_STOPWORDS)
 # Danish Snowball keeps a verb's noun apart from the verb ("underretning" vs "underret" from
 # "underretter", "investering" vs "invest"): these endings are taken off the stem as well.
@@ -28,7 +30,7 @@ _MIN_NEUTER = 5  # shortest stem in -lt taken for an adjective's neuter form ("h
 _MIN_HEAD = 5  # shortest compound head indexed on its own ("minist" in "indenrigsminist")
 _TITLE_SHARE = 0.8  # of a sentence's terms in the title or publisher: the sentence restates the title
 # Bumped whenever `analyse` or the indexed terms change: an index built with another version is rebuilt.
-ANALYSER_VERSION = 6
+ANALYSER_VERSION = 7
 
 
 @lru_cache(maxsize=1)

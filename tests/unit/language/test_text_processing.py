@@ -237,3 +237,9 @@ def test_a_document_is_named_by_what_people_call_it_in_a_compound_and_without_di
     named = {**sources, slides: SourceInfo(slides, "Titel", "DS", called=("  ",))}
     assert documents_named("slides", named) == frozenset()  # a blank name names nothing
     assert words_naming_documents(("hvad", "står", "i", "valgfolderen", "om", "herning"), sources) == ("valgfolderen",)
+
+
+@pytest.mark.parametrize("message", ["okay. hvordan finder de så frem til børnene?", "ok, hvordan finder de frem til børnene",
+                                     "jamen hvordan finder de frem til børnene?"])
+def test_a_chat_interjection_is_no_term(message: str):
+    assert analyse(message) == analyse("hvordan finder de frem til børnene")
