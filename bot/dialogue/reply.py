@@ -17,10 +17,8 @@ from bot.dialogue.responses import EMERGENCY_RESPONSE, domain_response
 from bot.dialogue.safety import is_acute_danger
 from bot.dialogue.suggestions import as_buttons, suggest
 from bot.documents.corpus import current_sources, documents_named
-from bot.language.analysis import analyse
 from bot.language.framing import asks_a_view
 from bot.language.query import Query
-from bot.language.subject_terms import everyday
 from bot.qa.engine import Engine
 from bot.qa.relevance import GUIDANCE_POLICY, STRICT_POLICY, RelevancePolicy
 from bot.schema import Answer, AnswerKind
@@ -56,16 +54,10 @@ def policy_for(intent: str | None, message: str = "") -> RelevancePolicy | None:
 
 
 def _out_of_scope_unfounded(message: Query, query: Query, vocabulary: Collection[str]) -> bool:
-    """NLU took a message after an answer for out of scope, reading it without that answer: the verdict does
-    not stand for an elliptical follow-up ("which years do they cover?") unless it brings a word the documents
-    never use ("hvad siger de om ældreplejen?"; English words are never the documents' words), nor for a Danish
-    message asked with the answer's documents at hand whose every word is the documents' or an everyday word
-    ("hvor mange temaer er udspillet så delt op i?": 5-fold CV, follow-up turns 405 -> 408 of 490, 0/+2/+1/0/0,
-    later turns declined unchanged)."""
-    if query.leans_on_context and (message.english or all(term in vocabulary for term in message.terms)):
-        return True
-    return bool(query.context_files) and not message.english and all(
-        everyday(word) or all(term in vocabulary for term in analyse(word)) for word in message.words)
+    """NLU took an elliptical follow-up ("which years do they cover?") for out of scope, reading it without
+    the answer it follows: that verdict does not stand, unless the message brings a word the documents
+    never use ("hvad siger de om ældreplejen?"). English words are never the documents' words."""
+    return query.leans_on_context and (message.english or all(term in vocabulary for term in message.terms))
 
 
 def _answer(engine: Engine, query: Query, intent: str | None) -> Answer:

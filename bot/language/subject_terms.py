@@ -44,8 +44,7 @@ def contains_term(term: str, vocabulary: Iterable[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def everyday(word: str) -> bool:
-    """Whether the word is an everyday Danish word (Zipf frequency at least `EVERYDAY_ZIPF`)."""
+def _everyday(word: str) -> bool:
     return zipf_frequency(word, "da") >= EVERYDAY_ZIPF
 
 
@@ -83,10 +82,10 @@ class SubjectTerms:
                 compounds = sum(n for known, n in self.document_frequency.items() if term in known)
                 weights[term] = self._idf(compounds)
             else:
-                is_everyday = everyday(word)
-                fix = None if is_everyday else self.misspelt(term)
+                everyday = _everyday(word)
+                fix = None if everyday else self.misspelt(term)
                 if fix is None:
-                    weights[term] = EVERYDAY_WEIGHT if is_everyday and not strict else self._idf(0)
+                    weights[term] = EVERYDAY_WEIGHT if everyday and not strict else self._idf(0)
                 elif fix not in weights and fix not in ignored:
                     weights[fix] = self._idf(self.document_frequency[fix])
         return weights
