@@ -82,3 +82,15 @@ def test_a_follow_up_is_encoded_from_its_own_words_first(engine: Engine):
     vector = searcher.encode(query)
     assert np.allclose(vector, searcher.encoder.encode_queries(["siden hvornår? Hvad er Tættere på Familien?"])[0])
     assert not np.allclose(vector, searcher.encoder.encode_queries([query.text])[0])
+
+
+def test_an_off_topic_question_after_an_answer_is_declined(engine: Engine):
+    """NLU's out-of-scope verdict stands for a question of its own after an answer, even in everyday words (a rule
+    that let everyday words overrule it answered this one from Herning's passage)."""
+    from bot.dialogue.followup import Context
+
+    first = reply_to(engine, "Hvad investerede Herning, og hvad fik de igen?", "ask_question")
+    context = Context("").next(first.question, first.answer)
+    assert context.files
+    reply = reply_to(engine, "Hvad koster en pizza i Rom?", "out_of_scope", context)
+    assert reply.answer.kind is AnswerKind.NO_ANSWER
