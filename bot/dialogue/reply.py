@@ -26,6 +26,7 @@ from bot.schema import Answer, AnswerKind
 NOTIFICATION_INTENT = "notification_help"  # a worried professional asking how to notify
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 FOLLOWUP_INTENT = "followup_municipality"
+ACUTE_INTENT = "acute_concern"  # a child in acute danger (`action_acute_concern`)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bot.dialogue.followup import Context
-from bot.dialogue.reply import NOTIFICATION_INTENT, Reply, as_messages, reply_to
+from bot.dialogue.reply import ACUTE_INTENT, NOTIFICATION_INTENT, Reply, as_messages, reply_to
 from bot.documents.corpus import load_sources
 from bot.evaluation.chat import judge
 from bot.evaluation.conversations import turn_right
@@ -40,7 +40,6 @@ CACHE_FILE = PROJECT_ROOT / "run" / "nlu-intents.json"
 # their own actions, which this offline run does not play).
 ANSWER_INTENTS = frozenset({"ask_question", "out_of_scope", "notification_help", "nlu_fallback", "ask_followup",
                             "followup_municipality"})
-ACUTE_INTENT = "acute_concern"
 
 Intents = Callable[[str], str | None]
 
