@@ -19,13 +19,14 @@ from bot.language.text import folded_text, words
 # What kind of thing a question asks for, and what a sentence holding it looks like (a question asking for an
 # amount of money, `asks_amount`, wants a number too).
 _NUMBER = re.compile(r"\d")
+_PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")
+_CONTACT_DETAILS = re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|\b\d{4} [A-ZÆØÅ][a-zæøå]+")
 _ASKED_SHAPES = [
     (re.compile(r"\b(hvor (mange|meget|stor|store)|how (many|much)|beløb|procent|andel|spar\w*|besparel\w*|penge|"
                 r"kost\w*|money|potentiale\w*|gevinst\w*|budget\w*|økonomi\w*)\b", re.I), _NUMBER),
-    (re.compile(r"\b(hvem|who)\b", re.I), re.compile(r"\b[A-ZÆØÅ][a-zæøå]+ (?!Kommune)[A-ZÆØÅ][a-zæøå]+")),
+    (re.compile(r"\b(hvem|who)\b", re.I), _PERSON_NAME),
     (re.compile(r"\b(kontakt\w*|telefon\w*|\w*nummer|mail|\w*adresse|ringe|fat i|contact|phone|call|"
-                r"reach|e-?mail|address)\b", re.I),
-     re.compile(r"@|\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b|\b\d{4} [A-ZÆØÅ][a-zæøå]+")),
+                r"reach|e-?mail|address)\b", re.I), _CONTACT_DETAILS),
     (re.compile(r"\b(hvornår|when|dato|date|hvilket år|what year)\b", re.I),
      re.compile(r"\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(19|20)\d\d\b")),
     (re.compile(r"\b(hvor (ofte|tit)|how often)\b", re.I),
@@ -84,6 +85,11 @@ class Query:
     shown: str = ""
     # A follow-up's (`in_context`): its own words, without the question it follows (`own_text`).
     message_text: str = ""
+
+    @property
+    def asks_for_people(self) -> bool:
+        """The question asks for a person or for contact details ("hvem ...?", "hvilket nummer ...?")."""
+        return _PERSON_NAME in self.wanted_shapes or _CONTACT_DETAILS in self.wanted_shapes
 
     @property
     def own_text(self) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 from bot.language.analysis import title_terms
 from bot.language.entities import chunk_places
 from bot.language.query import Query
-from bot.language.sentences import LIST_ITEM_MARKERS, is_garbled, is_heading, split_sentences
+from bot.language.sentences import LIST_ITEM_MARKERS, is_contact_line, is_garbled, is_heading, split_sentences
 from bot.language.subject_terms import SubjectTerms
 from bot.qa.citation import sources_line
 from bot.qa.sentence_features import sentence_features
@@ -55,6 +55,7 @@ class _Candidate:
     scores: np.ndarray
     picked: set[int] = field(default_factory=set)
     before: str = ""
+    no_context: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:
@@ -76,6 +77,16 @@ class _Candidate:
     def unsaid(self, index: int) -> bool:
         """Whether the sentence is not one an earlier answer said."""
         return _same(self.sentences[index]) not in self.before  # a substring: a shown line may join two sentences
+
+    def fits_as_context(self, index: int, quotes_contacts: bool) -> bool:
+        """Whether the sentence may be added around the picked ones: not garbled, and no contact line the
+        question did not ask for, unless the answer quotes one for what it says (`quotes_contacts`) or the line
+        is the byline of the picked sentence before it."""
+        sentence = self.sentences[index]
+        if is_garbled(sentence):
+            return False
+        return (quotes_contacts or index not in self.no_context
+                or (sentence.startswith("—") and index - 1 in self.picked))
 
 
 def _same(sentence: str) -> str:
@@ -124,6 +135,14 @@ def _shown(query: Query, sentences: list[str]) -> np.ndarray:
     return np.array([bool(query.shown) and _same(sentence) in query.shown for sentence in sentences], dtype=np.float32)
 
 
+def _unasked_contact_lines(query: Query, sentences: list[str]) -> frozenset[int]:
+    """The contact lines, bylines and lists of names among the sentences, when the question asks for no person
+    and no contact details ("Louise Carlsberg Christensen eller Mette Laurberg" before a quote on early help)."""
+    if query.asks_for_people:
+        return frozenset()
+    return frozenset(i for i, sentence in enumerate(sentences) if is_contact_line(sentence))
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -134,8 +153,9 @@ def _fill(candidate: _Candidate, total: int, own_limit: int, said: set[str]) -> 
     extraction is never added as context (it may still be quoted when it states what was asked:
     5-fold CV of a penalty on it lost answers whose fact only garbled text states; `said`: what the answer's
     other passages say)."""
+    quotes_contacts = bool(candidate.picked & candidate.no_context)
     while _words(candidate.text) < own_limit:
-        options = [i for i in candidate.new(said) if not is_garbled(candidate.sentences[i])
+        options = [i for i in candidate.new(said) if candidate.fits_as_context(i, quotes_contacts)
                    and total + _words(candidate.sentences[i]) <= MAX_WORDS]
         if not options:
             break
@@ -192,6 +212,8 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
                    np.zeros(0, dtype=np.float32), before=before)
         for hit in (*hits[:MAX_PASSAGES], *adjacent)
     ]
+    for candidate in candidates:
+        candidate.no_context = _unasked_contact_lines(query, candidate.sentences)
     for candidate in candidates:
         similarities = scorer(candidate.hit) if scorer else None
         chunk = candidate.hit.chunk

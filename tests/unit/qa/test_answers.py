@@ -126,6 +126,29 @@ def test_garbled_text_is_not_added_as_context():
     assert "risikovillige" not in answer.text
 
 
+def _quote_after_contacts() -> Hit:
+    """A chunk running over a page break: contact names, a quote with its byline, then the content."""
+    chunk = Chunk(chunk_id="ds.txt#1", file="ds.txt", title="Titel", publisher="DS", year=2021, url="", position=1,
+                  text="", sentences=("Louise Carlsberg Christensen eller Mette Laurberg",
+                                      "Jeg er slet ikke i tvivl om, at vi nu griber nogle børn tidligere.",
+                                      "— Johnnie James Fischer, afdelingsleder på Sanderumskolen i Odense.",
+                                      "Personalet i skoler sender deres bekymringer videre til kommunen.",
+                                      "Pædagoger kan få faglig sparring fra en socialrådgiver ved skolen."))
+    return Hit(chunk, score=0.88, dense=0.88, rank=1, row=1)
+
+
+def test_contact_lines_are_not_added_as_context_unless_people_are_asked_for():
+    similarities = np.array([0.5, 0.8, 0.4, 0.85, 0.9])
+    answer = compose_answer("Hvad gør vi, når vi er bekymrede for et barn?", (_quote_after_contacts(),),
+                            scorer=lambda h: similarities)
+    assert "faglig sparring" in answer.text and "griber nogle børn" in answer.text
+    assert "Louise Carlsberg" not in answer.text
+    assert "— Johnnie James Fischer" in answer.text  # the byline of the quote picked before it
+    asked = compose_answer("Hvem kan vi kontakte om bekymringer for et barn?", (_quote_after_contacts(),),
+                           scorer=lambda h: similarities)
+    assert "Louise Carlsberg" in asked.text
+
+
 def test_a_sentence_two_passages_share_is_said_once():
     shared = "Der er investeret 2 mio. kr. om året i 4 år i Herning."
     first = _hit(f"Om Herning. {shared} Alle kommuner er forskellige. Slide: Investeringsmodel.", "herning.txt")
