@@ -10,6 +10,7 @@ passage gives the figure asked for). Every passage used is cited.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -180,10 +181,11 @@ def _with_lists(candidate: _Candidate, total: int) -> int:
     return total
 
 
-def _pick_asked_kind(query: Query, candidates: list[_Candidate], used: list[_Candidate]) -> None:
-    """When the question asks for a number, a name or contact details and no picked sentence holds
-    one, add the best sentence that does (from any relevant passage)."""
-    shapes = query.wanted_shapes
+def _pick_asked_kind(query: Query, candidates: list[_Candidate], used: list[_Candidate],
+                     shapes: tuple[re.Pattern[str], ...] | None = None) -> None:
+    """When the question asks for a number, a name or contact details (or the `shapes` given) and no picked
+    sentence holds one, add the best sentence that does (from any relevant passage)."""
+    shapes = query.wanted_shapes if shapes is None else shapes
     holds = [(c, i) for c in candidates for i, s in enumerate(c.sentences)
              if c.unsaid(i) and any(p.search(s) for p in shapes)]
     if not holds or any(i in c.picked for c, i in holds):
@@ -242,6 +244,8 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
         _pick_asked_kind_of_each(query, used)
     else:
         _pick_asked_kind(query, candidates, used)
+    if query.counted_shape is not None:  # "hvor mange kommuner?": the count of those, not just any number
+        _pick_asked_kind(query, candidates, used, (query.counted_shape,))
     total = sum(_words(c.text) for c in used)
     for candidate in used:
         total = _with_lists(candidate, total)

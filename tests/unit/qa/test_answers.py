@@ -384,6 +384,20 @@ def test_a_question_asking_when_gets_the_sentence_with_the_date():
     assert int(np.argmax(scores)) == 1
 
 
+def test_a_question_asking_how_many_of_something_gets_the_sentence_counting_it():
+    filler = " ".join(f"Initiativet bygger på de gode erfaringer med at følge udsatte familier tæt i {place}, "
+                      "hvor socialrådgiverne har haft tid til hver enkelt familie."
+                      for place in ("Herning", "Aarhus", "Odense", "Aabenraa", "Holstebro", "Rebild", "Thisted"))
+    pool = _hit("Regeringen afsætter 96 mio. kr. til at styrke det forebyggende arbejde i kommunerne. "
+                f"{filler} Det forventes, at i omegnen af 25 kommuner kan søge.", "pulje.txt")
+    sentences = len(pool.chunk.sentences)
+    similarities = np.array([0.9] + [0.7] * (sentences - 2) + [0.5])
+    answer = compose_answer("Hvor mange kommuner kan søge puljen?", (pool,), scorer=lambda h: similarities)
+    assert "25 kommuner" in answer.text
+    assert Query.parse("Hvor mange kommuner kan søge?").counted_shape.search("i omegnen af 25 kommuner")
+    assert Query.parse("Hvor mange penge fik de?").counted_shape is None  # an amount: any number will do
+
+
 def test_a_question_asking_how_often_gets_the_sentence_with_the_frequency():
     sentences = ["Kommunen har politiske mål", "Status gøres op to gange om året", "Målene er ambitiøse"]
     similarities = np.array([0.89, 0.82, 0.83])
