@@ -34,7 +34,7 @@ PARENTS_EXCLUDED = (
     "og skriv, hvorfor forældrene ikke er inddraget. Er du i tvivl, så ring til kommunens børne- og familieafdeling."
 )
 # What to look up in the documents for each situation (questions as a professional would ask them).
-SPARRING_QUESTION = "Hvem kan pædagoger og lærere få faglig sparring fra, når de er bekymrede for et barn?"
+SPARRING_QUESTION = "Hvor kan pædagoger og lærere få faglig sparring fra en socialrådgiver, når de er bekymrede for et barn?"
 DIALOGUE_QUESTION = "Hvordan foregår en dialogbaseret underretning, hvor forældrene deltager?"
 TEAM_QUESTION = "Hvordan kan en bekymring for et barn drøftes i et tværfagligt team på skolen eller i dagtilbuddet?"
 

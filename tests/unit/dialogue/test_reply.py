@@ -94,3 +94,17 @@ def test_an_off_topic_question_after_an_answer_is_declined(engine: Engine):
     assert context.files
     reply = reply_to(engine, "Hvad koster en pizza i Rom?", "out_of_scope", context)
     assert reply.answer.kind is AnswerKind.NO_ANSWER
+
+
+def test_a_worry_the_documents_do_not_cover_gets_their_advice_on_sparring_without_contact_names(engine: Engine):
+    """The fallback guidance (`SPARRING_QUESTION`) quotes where to get sparring, not the consultants' names that
+    stand before it in the folder (asked with "Hvem ...?", the answer led with "Louise Carlsberg Christensen eller
+    Mette Laurberg")."""
+    from bot.dialogue.guidance import as_guidance
+    from bot.schema import Answer
+
+    declined = Answer(AnswerKind.NO_ANSWER, "", reason=DeclineReason.NOT_CLOSE)
+    answer = as_guidance(declined, engine, "Jeg er nabo til en familie, hvor børnene virker forsømte. Hvad gør jeg?")
+    assert answer.kind is AnswerKind.GUIDANCE and answer.sources
+    assert "faglig sparring" in answer.text
+    assert "Louise Carlsberg" not in answer.text
