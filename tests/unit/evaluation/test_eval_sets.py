@@ -40,11 +40,11 @@ PERSONAS = {"candidate", "pedagogue", "consultant", "other"}
 TURN_KINDS = {"factual", "guidance", "source", "decline", "smalltalk", "emergency"}
 REQUIRED = ("id", "question", "kind", "persona", "gold_facts", "gold_sources", "gold_passage")
 # The tuning set holds its own questions (t, c) and those of the retired lockboxes (L, LC ... B, BC).
-RETIRED_LOCKBOXES = "LMNPQRSUVWYZKAB"  # the letters of the lockboxes that joined the tuning set
+RETIRED_LOCKBOXES = "LMNPQRSUVWYZKABC"  # the letters of the lockboxes that joined the tuning set
 ID_PATTERNS = {"extra": r"x\d{3}", "tuning": "|".join([r"t\d{3}", *(rf"{letter}\d{{3}}" for letter in RETIRED_LOCKBOXES)]),
-               "lockbox": r"C\d{3}"}
+               "lockbox": r"D\d{3}"}
 CONV_ID_PATTERNS = {"tuning": "|".join([r"c\d{3}", *(rf"{letter}C\d{{2}}" for letter in RETIRED_LOCKBOXES)]),
-                    "lockbox": r"CC\d{2}"}
+                    "lockbox": r"DC\d{2}"}
 MIN_COUNTS = {"tuning": 300, "lockbox": 90}
 MIN_CONVERSATIONS = {"tuning": 60, "lockbox": 20}
 
