@@ -150,10 +150,10 @@ def _words(text: str) -> int:
 
 def _fill(candidate: _Candidate, total: int, own_limit: int, said: set[str]) -> int:
     """Add the candidate's best remaining sentences (neighbours first) until it has `own_limit`
-    words, never letting the whole answer pass MAX_WORDS; returns the new total. Text garbled by
-    extraction is never added as context (it may still be quoted when it states what was asked:
-    5-fold CV of a penalty on it lost answers whose fact only garbled text states; `said`: what the answer's
-    other passages say)."""
+    words, never letting the whole answer pass MAX_WORDS; returns the new total. Only sentences that fit as
+    context are added (`_Candidate.fits_as_context`): text garbled by extraction never is (it may still be quoted
+    when it states what was asked: 5-fold CV of a penalty on it lost answers whose fact only garbled text states),
+    nor a contact line the question did not ask for; `said`: what the answer's other passages say."""
     quotes_contacts = bool(candidate.picked & candidate.no_context)
     while _words(candidate.text) < own_limit:
         options = [i for i in candidate.new(said) if candidate.fits_as_context(i, quotes_contacts)
@@ -216,7 +216,6 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
     ]
     for candidate in candidates:
         candidate.no_context = _unasked_contact_lines(query, candidate.sentences)
-    for candidate in candidates:
         similarities = scorer(candidate.hit) if scorer else None
         chunk = candidate.hit.chunk
         common = title_terms(chunk.title, chunk.publisher)
