@@ -57,6 +57,7 @@ class _Candidate:
     picked: set[int] = field(default_factory=set)
     before: str = ""
     no_context: frozenset[int] = frozenset()
+    quotes_contacts: bool = False  # a sentence picked for what it says is a contact line (set before filling)
 
     @property
     def text(self) -> str:
@@ -79,14 +80,14 @@ class _Candidate:
         """Whether the sentence is not one an earlier answer said."""
         return _same(self.sentences[index]) not in self.before  # a substring: a shown line may join two sentences
 
-    def fits_as_context(self, index: int, quotes_contacts: bool) -> bool:
+    def fits_as_context(self, index: int) -> bool:
         """Whether the sentence may be added around the picked ones: not garbled, and no contact line the
         question did not ask for, unless the answer quotes one for what it says (`quotes_contacts`) or the line
         is the byline of the picked sentence before it."""
         sentence = self.sentences[index]
         if is_garbled(sentence):
             return False
-        return (quotes_contacts or index not in self.no_context
+        return (self.quotes_contacts or index not in self.no_context
                 or (sentence.startswith("—") and index - 1 in self.picked))
 
 
@@ -154,9 +155,8 @@ def _fill(candidate: _Candidate, total: int, own_limit: int, said: set[str]) -> 
     context are added (`_Candidate.fits_as_context`): text garbled by extraction never is (it may still be quoted
     when it states what was asked: 5-fold CV of a penalty on it lost answers whose fact only garbled text states),
     nor a contact line the question did not ask for; `said`: what the answer's other passages say."""
-    quotes_contacts = bool(candidate.picked & candidate.no_context)
     while _words(candidate.text) < own_limit:
-        options = [i for i in candidate.new(said) if candidate.fits_as_context(i, quotes_contacts)
+        options = [i for i in candidate.new(said) if candidate.fits_as_context(i)
                    and total + _words(candidate.sentences[i]) <= MAX_WORDS]
         if not options:
             break
@@ -231,7 +231,7 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
     for other in candidates[1:]:
         places = chunk_places(other.hit.chunk) & wanted
         close = other.best_score >= primary.best_score - _SECOND_SOURCE_MARGIN
-        if places - covered or (close and not wanted):
+        if places - covered or (close and (not wanted or places)):
             used.append(other)
             covered |= places
     for candidate in used:
@@ -249,7 +249,10 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
     for candidate in used:
         total = _with_lists(candidate, total)
     for candidate in used:
+        candidate.quotes_contacts = bool(candidate.picked & candidate.no_context)
         total = _fill(candidate, total, TARGET_WORDS // len(used), _said_elsewhere(candidate, used))
+    for candidate in used:  # room the others left goes to the best passages first
+        total = _fill(candidate, total, _words(candidate.text) + TARGET_WORDS - total, _said_elsewhere(candidate, used))
     return used
 
 

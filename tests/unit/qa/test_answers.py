@@ -520,3 +520,26 @@ def test_a_common_danish_word_written_as_a_name_need_not_be_the_documents():
     assert names_known(Query.parse("Kan Folketinget pålægge kommunerne at investere som Herning?"), (HERNING,), terms)
     assert not names_known(Query.parse("Hvad mener BUPL om investeringen i Herning?"), (HERNING,), terms)
     assert not names_known(Query.parse("Hvad siger Sundhedsstyrelsen om Herning?"), (HERNING,), terms)
+
+
+def test_a_close_passage_about_the_asked_municipality_joins_the_answer():
+    # The Copenhagen paper's examples and its list of indicators sit in two passages, both about Copenhagen.
+    examples = _hit("Københavns Kommune giver eksempler på fælles mål for socialområdet.", "kbh.txt", rank=1)
+    indicators = _hit("De ti socialpolitiske pejlemærker i København er: Flere udsatte børn får en tidligere indsats.",
+                      "kbh.txt", rank=2)
+    scores = {1: np.array([0.84]), 2: np.array([0.83])}
+    answer = compose_answer("Hvilke indikatorer bruger København?", (examples, indicators),
+                            scorer=lambda hit: scores[hit.row])
+    assert "Københavns Kommune giver eksempler" in answer.text and "pejlemærker" in answer.text
+
+
+def test_room_a_short_second_passage_leaves_goes_to_the_best_passage():
+    long_passage = " ".join(f"Herning fulgte familie nummer {n} tæt med socialrådgivere og pædagoger." for n in range(12))
+    best = _hit(long_passage, "herning.txt", rank=1)
+    short = _hit("Herning sparede penge.", "ministeriet.txt", rank=2)
+    scores = {1: np.linspace(0.9, 0.8, 12), 2: np.array([0.89])}
+    answer = compose_answer("Hvordan arbejdede Herning med familierne?", (best, short), scorer=lambda hit: scores[hit.row])
+    excerpt = answer.sources[0].passage
+    assert answer.sources[1].passage == "Herning sparede penge."
+    assert len(excerpt.split()) > 100  # more than half of the answer's length, since the other passage is short
+    assert len(answer.text.split()) <= MAX_WORDS + 40  # the excerpts stay within MAX_WORDS (plus the citation)
