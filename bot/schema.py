@@ -124,6 +124,7 @@ class DeclineReason(str, Enum):
     QUOTE_MISSING = "no passage names what the question quotes"
     MUNICIPALITIES_MISSING = "no passage names the municipalities asked about"
     AMOUNT_MISSING = "no passage states the amount asked about"
+    COUNT_MISSING = "no passage states the count asked about"
     SECTION_MISSING = "the documents list the section asked about, but not its text"
     EMPTY = "the message has no words"
     NOTHING_MORE = "the documents of the earlier answer hold nothing more on it"

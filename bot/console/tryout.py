@@ -25,6 +25,7 @@ REASONS = {
     DeclineReason.QUOTE_MISSING: "ingen passage nævner det, spørgsmålet citerer",
     DeclineReason.MUNICIPALITIES_MISSING: "ingen passage nævner de kommuner, der spørges om",
     DeclineReason.AMOUNT_MISSING: "ingen passage nævner det beløb, der spørges om",
+    DeclineReason.COUNT_MISSING: "ingen passage nævner det antal, der spørges om",
     DeclineReason.SECTION_MISSING: "afsnittet står kun i en indholdsfortegnelse; dets tekst er ikke i dokumenterne",
     DeclineReason.EMPTY: "beskeden har ingen ord",
 }

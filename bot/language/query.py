@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.language.analysis import analyse
+from bot.language.counting import counted_word
 from bot.language.detect import looks_english
 from bot.language.entities import Entities, find_entities
 from bot.language.glossary import danish_terms
@@ -33,11 +34,6 @@ _ASKED_SHAPES = [
      re.compile(r"\b(gange?|kvartal\w*|årlig\w*|månedlig\w*|ugentlig\w*|dagligt?|hver(t|e)?\s+(år|måned|uge|dag)\w*)\b",
                 re.I)),
 ]
-# "Hvor mange kommuner kunne søge?" asks for a count of something named: a sentence holding it has a number
-# before that word ("i omegnen af 25 kommuner"), not just any number ("96 mio. kr.").
-_COUNTED = re.compile(r"\bhvor mange ([a-zæøå]{3,})", re.IGNORECASE)
-_NOT_COUNTED = frozenset("penge kroner procent gange af er var har havde kan skal".split())
-_PLURAL_ENDINGS = ("erne", "ene", "er", "e", "r")
 # "Hvor mange penge sparede Aabenraa i 2021?" asks for an amount of money.
 _ASKS_HOW_MUCH = re.compile(r"\b(hvor (meget|mange)|how (much|many))\b", re.IGNORECASE)
 _MONEY_WORD = re.compile(r"\b(penge|kroner|kr|spar\w*|besparel\w*|kost\w*|beløb\w*|budget\w*|money|saved?|cost)\b",
@@ -51,17 +47,6 @@ _ASKS_COST = re.compile(r"\b((hvad|what)\s+(koster|kostede|investerer|investered
 _ASKS_OTHER = re.compile(r"\b(hvordan|hvorfor|hvem|hvornår|hvor|how|why|who|when|where)\b", re.IGNORECASE)
 # "Hvilke kommuner fik penge fra puljen?" asks for the names of municipalities.
 _ASKS_MUNICIPALITIES = re.compile(r"\b(hvilke|which)\s+(\w+\s+)?(kommuner|municipalities|councils)\b", re.IGNORECASE)
-
-
-def _counted_shape(text: str) -> re.Pattern[str] | None:
-    """What a sentence stating the count a "hvor mange X" question asks for looks like: a number, then X within
-    three words (any inflection); None when the question counts nothing named."""
-    match = _COUNTED.search(text)
-    if not match or match.group(1).lower() in _NOT_COUNTED:
-        return None
-    word = match.group(1).lower()
-    stem = next((word[:-len(end)] for end in _PLURAL_ENDINGS if word.endswith(end) and len(word) - len(end) >= 3), word)
-    return re.compile(rf"\d[\d.,]*\s+(?:\S+\s+){{0,2}}{re.escape(stem)}", re.IGNORECASE)
 
 
 def _without_municipality_suffix(text: str, municipalities: frozenset[str]) -> str:
@@ -86,8 +71,8 @@ class Query:
     # What a sentence holding the kind of thing asked for looks like (a number, a name, contact
     # details, a date); empty when the question asks for none of these.
     wanted_shapes: tuple[re.Pattern[str], ...]
-    # "Hvor mange kommuner ...?": what a sentence stating that count looks like (`_counted_shape`), else None.
-    counted_shape: re.Pattern[str] | None
+    # "Hvor mange kommuner ...?": the word counted ("kommun", `bot.language.counting.counted_word`), else None.
+    counted: str | None
     asks_amount: bool  # "hvor mange penge ...?"
     asks_municipalities: bool  # "hvilke kommuner ...?"
     # A follow-up asked in the context of an earlier answer: the documents that answer cited.
@@ -135,7 +120,7 @@ class Query:
             names=tuple(names(text)),
             english=english,
             wanted_shapes=tuple(shapes),
-            counted_shape=None if asks_amount else _counted_shape(text),
+            counted=None if asks_amount else counted_word(text),
             asks_amount=asks_amount,
             asks_municipalities=bool(_ASKS_MUNICIPALITIES.search(text)),
         )
@@ -156,7 +141,7 @@ class Query:
         return replace(
             message,
             wanted_shapes=previous.wanted_shapes if inherits else message.wanted_shapes,
-            counted_shape=previous.counted_shape if inherits else message.counted_shape,
+            counted=previous.counted if inherits else message.counted,
             asks_amount=previous.asks_amount if inherits else message.asks_amount,
             text=f"{previous.text.rstrip()} {message.text}",
             search_text=f"{message.text.rstrip()} {previous.text}",

@@ -10,13 +10,13 @@ passage gives the figure asked for). Every passage used is cited.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
 from bot.language.analysis import title_terms
+from bot.language.counting import states_count
 from bot.language.entities import chunk_places
 from bot.language.query import Query
 from bot.language.sentences import LIST_ITEM_MARKERS, is_contact_line, is_garbled, is_heading, split_sentences
@@ -182,15 +182,15 @@ def _with_lists(candidate: _Candidate, total: int) -> int:
 
 
 def _pick_asked_kind(query: Query, candidates: list[_Candidate], used: list[_Candidate],
-                     shapes: tuple[re.Pattern[str], ...] | None = None) -> None:
-    """When the question asks for a number, a name or contact details (or the `shapes` given) and no picked
+                     holds: Callable[[str], bool] | None = None) -> None:
+    """When the question asks for a number, a name or contact details (or what `holds` tells) and no picked
     sentence holds one, add the best sentence that does (from any relevant passage)."""
-    shapes = query.wanted_shapes if shapes is None else shapes
-    holds = [(c, i) for c in candidates for i, s in enumerate(c.sentences)
-             if c.unsaid(i) and any(p.search(s) for p in shapes)]
-    if not holds or any(i in c.picked for c, i in holds):
+    if holds is None:
+        holds = lambda sentence: any(shape.search(sentence) for shape in query.wanted_shapes)  # noqa: E731
+    holding = [(c, i) for c in candidates for i, s in enumerate(c.sentences) if c.unsaid(i) and holds(s)]
+    if not holding or any(i in c.picked for c, i in holding):
         return
-    candidate, index = max(holds, key=lambda pair: pair[0].scores[pair[1]])
+    candidate, index = max(holding, key=lambda pair: pair[0].scores[pair[1]])
     candidate.picked.add(index)
     if candidate not in used:
         used.append(candidate)
@@ -243,8 +243,9 @@ def select(query: Query, hits: tuple[Hit, ...], scorer: SentenceScorer | None = 
         _pick_asked_kind_of_each(query, used)
     else:
         _pick_asked_kind(query, candidates, used)
-    if query.counted_shape is not None:  # "hvor mange kommuner?": the count of those, not just any number
-        _pick_asked_kind(query, candidates, used, (query.counted_shape,))
+    counted = query.counted
+    if counted is not None:  # "hvor mange kommuner?": the count of those, not just any number
+        _pick_asked_kind(query, candidates, used, lambda sentence: states_count(counted, sentence))
     total = sum(_words(c.text) for c in used)
     for candidate in used:
         total = _with_lists(candidate, total)

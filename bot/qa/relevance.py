@@ -8,8 +8,8 @@ unless the dense match is strong or the question is a follow-up answered from th
 answer it follows; rare words weigh more, see `bot.language.subject_terms`; the verb that
 frames the question, "siger", "anbefaler", is no subject word). A name the
 question quotes must occur in a passage, a name it uses ("Børns Vilkår", "FOA") must be one the
-documents use, municipalities asked for must be named, and an amount of money asked about must
-be stated.
+documents use, municipalities asked for must be named, and an amount of money or a count asked
+about ("hvor mange familier?") must be stated.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from wordfreq import zipf_frequency
 
 from bot.language.analysis import analyse
+from bot.language.counting import states_count
 from bot.language.entities import Entities, chunk_places, entity_overlap, find_entities
 from bot.language.framing import DOCUMENT_PART_TERMS, REPORTING_TERMS, VIEW_TERMS
 from bot.language.query import Query
@@ -133,6 +134,13 @@ def holds_asked_amount(query: Query, hits: tuple[Hit, ...]) -> bool:
     years = query.entities.years
     sentences = [s for hit in hits for s in hit.chunk.sentences or (hit.chunk.text,)]
     return any(_MONEY_AMOUNT.search(s) and years <= _years_in(s) for s in sentences)
+
+
+def states_asked_count(query: Query, hits: tuple[Hit, ...]) -> bool:
+    """When the question asks how many of something ("Hvor mange familier deltog?"), a passage states that count
+    ("580 familier"): a passage that only speaks of the families does not answer it."""
+    counted = query.counted
+    return counted is None or any(states_count(counted, hit.chunk.text) for hit in hits)
 
 
 def _holds_phrase(phrase: list[str], text: str) -> bool:
@@ -286,6 +294,8 @@ def decide(question: Query | str, hits: list[Hit], document_years: Mapping[str, 
         return Verdict(False, DeclineReason.MUNICIPALITIES_MISSING)
     if not holds_asked_amount(query, answering):
         return Verdict(False, DeclineReason.AMOUNT_MISSING)
+    if not query.leans_on_context and not states_asked_count(query, tuple(matching)):
+        return Verdict(False, DeclineReason.COUNT_MISSING)
     return Verdict(True, None, answering)
 
 

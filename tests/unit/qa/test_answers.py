@@ -394,8 +394,16 @@ def test_a_question_asking_how_many_of_something_gets_the_sentence_counting_it()
     similarities = np.array([0.9] + [0.7] * (sentences - 2) + [0.5])
     answer = compose_answer("Hvor mange kommuner kan søge puljen?", (pool,), scorer=lambda h: similarities)
     assert "25 kommuner" in answer.text
-    assert Query.parse("Hvor mange kommuner kan søge?").counted_shape.search("i omegnen af 25 kommuner")
-    assert Query.parse("Hvor mange penge fik de?").counted_shape is None  # an amount: any number will do
+    assert Query.parse("Hvor mange penge fik de?").counted is None  # an amount: any number will do
+
+
+def test_a_count_no_passage_states_is_declined():
+    families = _hit("Rebild Kommune har etableret Projekt ny start for familier med komplekse problemer.", "rebild.txt")
+    verdict = decide("Hvor mange familier deltog i Rebild Kommunes Projekt ny start?", [families])
+    assert verdict.reason is DeclineReason.COUNT_MISSING
+    counted = _hit("Rebild Kommune har etableret Projekt ny start, hvor 40 familier med komplekse problemer deltog.",
+                   "rebild.txt")
+    assert decide("Hvor mange familier deltog i Rebild Kommunes Projekt ny start?", [counted]).answerable
 
 
 def test_a_question_asking_how_often_gets_the_sentence_with_the_frequency():
